@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * egre: transmit path.  An inner IPv4/IPv6 packet becomes a PPP frame
+ * (protocol field, FF 03 unless ACFC), gets an enhanced GRE header with the
+ * next sequence number and, when something new arrived, a piggybacked ack,
+ * and leaves through iptunnel_xmit() on a cached route.  Lone acks are built
+ * here too.  No locks: see egre.h.
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip_tunnels.h>
+#include <net/dst_metadata.h>
+#include <net/route.h>
+
+#include "egre.h"
+
+/* Outer headers we push in front of the PPP frame, worst case */
+#define EGRE_TX_HLEN	(sizeof(struct iphdr) + EGRE_HDR_MAX_LEN)
+
+static struct rtable *egre_route(struct egre_session *s, u8 tos,
+				 __be32 *saddr, bool use_cache)
+{
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	if (use_cache) {
+		rt = dst_cache_get_ip4(&s->dst_cache, saddr);
+		if (rt)
+			return rt;
+	}
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = READ_ONCE(s->cfg.remote);
+	fl4.saddr = READ_ONCE(s->cfg.local);
+	fl4.flowi4_oif = READ_ONCE(s->cfg.link);
+	fl4.flowi4_tos = RT_TOS(tos);
+	fl4.flowi4_proto = IPPROTO_GRE;
+	rt = ip_route_output_key(s->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (use_cache)
+		dst_cache_set_ip4(&s->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/*
+ * Path MTU: with DF set, an inner packet that cannot fit is answered with
+ * ICMP frag-needed (IPv4) or packet-too-big (IPv6) and dropped.
+ */
+static bool egre_too_big(struct sk_buff *skb, struct rtable *rt)
+{
+	int mtu = dst_mtu(&rt->dst) - EGRE_OVERHEAD;
+
+	if (skb->len <= mtu || skb_is_gso(skb))
+		return false;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		mtu = max(mtu, IPV4_MIN_MTU);
+		if (skb->len <= mtu)
+			return false;
+		if (skb_valid_dst(skb))
+			skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+	} else {
+		mtu = max(mtu, IPV6_MIN_MTU);
+		if (skb->len <= mtu)
+			return false;
+		if (skb_valid_dst(skb))
+			skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	}
+	return true;
+}
+
+static void egre_push_ppp(struct sk_buff *skb, u16 proto, bool acfc,
+			  bool pfc)
+{
+	u8 *p;
+
+	if (pfc && proto < 0x100) {
+		p = skb_push(skb, 1);
+		p[0] = proto;
+	} else {
+		p = skb_push(skb, 2);
+		egre_put_be16(p, proto);
+	}
+	if (!acfc) {
+		p = skb_push(skb, 2);
+		p[0] = EGRE_PPP_ADDRESS;
+		p[1] = EGRE_PPP_CONTROL;
+	}
+}
+
+/* Stamp the PPP frame at skb->data with sequence/ack and push GRE */
+static void egre_push_gre(struct egre_session *s, struct sk_buff *skb)
+{
+	u16 payload_len = skb->len;
+	bool has_ack;
+	u32 seq, ack = 0;
+
+	has_ack = egre_session_tx_stamp(s, &seq, &ack);
+	egre_build_hdr(skb_push(skb, egre_hdr_len(true, has_ack)), payload_len,
+		       READ_ONCE(s->cfg.peer_call_id), true, seq, has_ack, ack);
+	skb_reset_transport_header(skb);
+	egre_stat_inc(s, EGRE_STAT_TX_DATA);
+	if (has_ack)
+		egre_stat_inc(s, EGRE_STAT_TX_ACKS);
+}
+
+netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct egre_dev *ed = netdev_priv(dev);
+	struct egre_session *s = &ed->session;
+	const struct iphdr *inner4 = NULL;	/* the inner IPv4 header */
+	const struct iphdr *inner;	/* network header, as ip_tunnels.h wants */
+	u8 tos, ttl, cfg_tos, cfg_ttl;
+	enum egre_stat why;
+	struct rtable *rt;
+	__be32 saddr = 0;
+	__be16 df = 0;
+	u16 proto;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+			goto drop_nomem;
+		proto = EGRE_PPP_IP;
+		break;
+	case htons(ETH_P_IPV6):
+		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+			goto drop_nomem;
+		proto = EGRE_PPP_IPV6;
+		break;
+	default:
+		why = EGRE_STAT_TX_BAD_PROTO;
+		goto drop;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop_nomem;
+	inner = (const struct iphdr *)skb_network_header(skb);
+	if (proto == EGRE_PPP_IP)
+		inner4 = inner;
+
+	cfg_tos = READ_ONCE(s->cfg.tos);
+	cfg_ttl = READ_ONCE(s->cfg.ttl);
+	tos = cfg_tos == EGRE_TOS_INHERIT ? ip_tunnel_get_dsfield(inner, skb) :
+					    cfg_tos;
+	rt = egre_route(s, tos, &saddr, cfg_tos != EGRE_TOS_INHERIT);
+	if (IS_ERR(rt)) {
+		why = EGRE_STAT_TX_NO_ROUTE;
+		goto drop;
+	}
+	if (rt->dst.dev == dev) {
+		ip_rt_put(rt);
+		why = EGRE_STAT_TX_LOOP;
+		goto drop;
+	}
+	if (READ_ONCE(s->cfg.pmtudisc)) {
+		/* IPv4 keeps its own DF choice; IPv6 is never fragmented */
+		df = inner4 ? inner4->frag_off & htons(IP_DF) : htons(IP_DF);
+		if (df && egre_too_big(skb, rt)) {
+			ip_rt_put(rt);
+			why = EGRE_STAT_TX_TOO_BIG;
+			goto drop;
+		}
+	}
+	ttl = cfg_ttl ? cfg_ttl : ip_tunnel_get_ttl(inner, skb);
+	tos = ip_tunnel_ecn_encap(tos, inner, skb);
+
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			 rt->dst.header_len + EGRE_TX_HLEN +
+			 EGRE_PPP_MAX_HDR_LEN)) {
+		ip_rt_put(rt);
+		goto drop_nomem;
+	}
+	egre_push_ppp(skb, proto, READ_ONCE(s->cfg.acfc),
+		      READ_ONCE(s->cfg.pfc));
+	egre_push_gre(s, skb);
+	iptunnel_xmit(NULL, rt, skb, saddr, READ_ONCE(s->cfg.remote),
+		      IPPROTO_GRE, tos, ttl, df, !net_eq(s->net, dev_net(dev)));
+	return NETDEV_TX_OK;
+
+drop_nomem:
+	why = EGRE_STAT_TX_NOMEM;
+drop:
+	egre_stat_inc(s, why);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+/**
+ * egre_xmit_ack - send a lone acknowledgment (S=0, A=1, no payload)
+ * @s: the session
+ * @ack: the acknowledgment number
+ *
+ * Runs in softirq context (the ack timer).  The outer IPv4 header is built
+ * here rather than by iptunnel_xmit() so that lone acks are counted only as
+ * tx_ack_only, not as data in the device's packet counters.
+ */
+void egre_xmit_ack(struct egre_session *s, u32 ack)
+{
+	u8 cfg_tos = READ_ONCE(s->cfg.tos);
+	u8 tos = cfg_tos == EGRE_TOS_INHERIT ? 0 : cfg_tos;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	struct iphdr *iph;
+	__be32 saddr = 0;
+	enum egre_stat why;
+
+	rt = egre_route(s, tos, &saddr, cfg_tos != EGRE_TOS_INHERIT);
+	if (IS_ERR(rt)) {
+		why = EGRE_STAT_TX_NO_ROUTE;
+		goto fail;
+	}
+	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+			EGRE_TX_HLEN, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		why = EGRE_STAT_TX_NOMEM;
+		goto fail;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+		    EGRE_TX_HLEN);
+	egre_build_hdr(skb_push(skb, EGRE_HDR_ACK_ONLY_LEN), 0,
+		       READ_ONCE(s->cfg.peer_call_id), false, 0, true, ack);
+	skb_reset_transport_header(skb);
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = tos;
+	iph->frag_off = READ_ONCE(s->cfg.pmtudisc) ? htons(IP_DF) : 0;
+	iph->ttl = READ_ONCE(s->cfg.ttl) ? : ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_GRE;
+	iph->saddr = saddr;
+	iph->daddr = READ_ONCE(s->cfg.remote);
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->mark = 0;
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_set(skb, &rt->dst);
+	ip_select_ident(s->net, skb, NULL);
+
+	egre_stat_inc(s, EGRE_STAT_TX_ACK_ONLY);
+	ip_local_out(s->net, NULL, skb);
+	return;
+
+fail:
+	egre_stat_inc(s, why);
+}

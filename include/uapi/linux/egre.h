@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * egre: PPTP enhanced GRE (RFC 2637, GRE version 1) tunnel devices.
+ *
+ * Link kind "egre", configured over rtnetlink (IFLA_INFO_DATA carries the
+ * IFLA_EGRE_* attributes below).  Protocol counters are reported in
+ * IFLA_INFO_XSTATS as a nest of IFLA_EGRE_XSTATS_* u64 attributes and,
+ * with the same names, through ethtool -S.
+ */
+#ifndef _UAPI_LINUX_EGRE_H
+#define _UAPI_LINUX_EGRE_H
+
+#include <linux/types.h>
+
+/* IFLA_EGRE_TTL: 0 means "inherit from the inner packet" */
+#define EGRE_TTL_INHERIT	0
+#define EGRE_TTL_DEFAULT	64
+/* IFLA_EGRE_TOS: 1 means "inherit from the inner packet" (as ip_gre) */
+#define EGRE_TOS_INHERIT	1
+/* IFLA_EGRE_ACK_DELAY bounds, in milliseconds */
+#define EGRE_ACK_DELAY_DEFAULT	50
+#define EGRE_ACK_DELAY_MAX	10000
+
+enum {
+	IFLA_EGRE_UNSPEC,
+	IFLA_EGRE_LINK,		/* u32: ifindex of the underlay device */
+	IFLA_EGRE_LOCAL,	/* be32: outer source address, optional */
+	IFLA_EGRE_REMOTE,	/* be32: outer destination address, required */
+	IFLA_EGRE_CALL_ID,	/* u16: our Call ID (received in the Key) */
+	IFLA_EGRE_PEER_CALL_ID,	/* u16: the peer's Call ID (sent in the Key) */
+	IFLA_EGRE_TTL,		/* u8: outer TTL, 0 = inherit */
+	IFLA_EGRE_TOS,		/* u8: outer TOS, 1 = inherit */
+	IFLA_EGRE_PMTUDISC,	/* u8: 1 = set DF and do path MTU discovery */
+	IFLA_EGRE_ACFC,		/* u8: 1 = omit FF 03 on transmit */
+	IFLA_EGRE_PFC,		/* u8: 1 = 1-byte PPP protocol on transmit */
+	IFLA_EGRE_ACK_DELAY,	/* u32: ms before a lone ack is sent */
+	__IFLA_EGRE_MAX,
+};
+
+#define IFLA_EGRE_MAX	(__IFLA_EGRE_MAX - 1)
+
+/*
+ * Counters, in IFLA_INFO_XSTATS (nested, one u64 attribute each).
+ *
+ * Every packet egre drops increments exactly one of the counters marked
+ * "drop".  Per-session counters belong to the device; the EGRE_NET_* ones
+ * count packets that cannot be attributed to a session and are shared by
+ * all egre devices whose underlay is the same network namespace.
+ */
+enum {
+	IFLA_EGRE_XSTATS_UNSPEC,
+	IFLA_EGRE_XSTATS_PAD,
+	/* receive, per session */
+	IFLA_EGRE_XSTATS_RX_DATA,	/* sequenced packets accepted */
+	IFLA_EGRE_XSTATS_RX_DUPLICATE,	/* drop: sequence already received */
+	IFLA_EGRE_XSTATS_RX_OLD,	/* drop: older than the last accepted */
+	IFLA_EGRE_XSTATS_RX_LOST,	/* sequence numbers skipped (gaps) */
+	IFLA_EGRE_XSTATS_RX_ACK_ONLY,	/* lone acks received (consumed) */
+	IFLA_EGRE_XSTATS_RX_ACKS,	/* acks received (lone or piggybacked) */
+	IFLA_EGRE_XSTATS_RX_BAD_ACK,	/* acks for a sequence never sent */
+	IFLA_EGRE_XSTATS_RX_NON_IP,	/* drop: PPP protocol other than IP */
+	IFLA_EGRE_XSTATS_RX_BAD_PPP,	/* drop: malformed PPP or IP header */
+	/* transmit, per session */
+	IFLA_EGRE_XSTATS_TX_DATA,	/* sequenced packets sent */
+	IFLA_EGRE_XSTATS_TX_ACKS,	/* acks piggybacked on data */
+	IFLA_EGRE_XSTATS_TX_ACK_ONLY,	/* lone acks sent */
+	IFLA_EGRE_XSTATS_TX_BAD_PROTO,	/* drop: not IPv4 or IPv6 */
+	IFLA_EGRE_XSTATS_TX_NO_ROUTE,	/* drop: no route to remote */
+	IFLA_EGRE_XSTATS_TX_LOOP,	/* drop: route leads back into egre */
+	IFLA_EGRE_XSTATS_TX_TOO_BIG,	/* drop: exceeds path MTU with DF */
+	IFLA_EGRE_XSTATS_TX_NOMEM,	/* drop: no memory for headers */
+	/* state (gauges, not counters) */
+	IFLA_EGRE_XSTATS_TX_SEQ,	/* next sequence number to send */
+	IFLA_EGRE_XSTATS_RX_SEQ,	/* last sequence number accepted */
+	IFLA_EGRE_XSTATS_RX_ACK,	/* last ack received from the peer */
+	/* receive, shared by the underlay network namespace */
+	IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER,	/* drop: not enhanced GRE */
+	IFLA_EGRE_XSTATS_NET_RX_BAD_LENGTH,	/* drop: truncated/bad length */
+	IFLA_EGRE_XSTATS_NET_RX_NO_SESSION,	/* drop: unknown call/peer */
+	__IFLA_EGRE_XSTATS_MAX,
+};
+
+#define IFLA_EGRE_XSTATS_MAX	(__IFLA_EGRE_XSTATS_MAX - 1)
+
+#endif /* _UAPI_LINUX_EGRE_H */

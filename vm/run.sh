@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - run one command as root in a throw-away QEMU guest booting a Debian kernel.
+#
+# Usage: vm/run.sh --abi ABI [options] -- COMMAND [ARGS...]
+#
+#   --abi ABI            kernel release (6.1.0-57-amd64) or series (6.1, 6.12);
+#                        fetched with vm/fetch-kernel.sh when not cached yet
+#   --cpus N             virtual CPUs (default 2)
+#   --mem SIZE           guest memory (default 2048M)
+#   --timeout SECONDS    kill the guest after this long (default 1200)
+#   --log FILE           keep the console log in FILE (it is always streamed to stdout)
+#   --rw DIR             make host directory DIR writable in the guest (repeatable);
+#                        everything else the guest writes is discarded
+#   --no-panic-on-warn   report WARNs after the run instead of panicking at once
+#   --append ARGS        extra kernel command line
+#   --qemu-opt ARG       extra QEMU argument (repeatable), e.g. for a -netdev
+#
+# The guest sees the host's root filesystem read-only over virtio-9p, with a tmpfs
+# overlay on top, and runs COMMAND in the caller's working directory with the
+# caller's EGRE_* environment variables.  Afterwards the guest scans its kernel
+# log for warnings, oopses, leaks and the like.
+#
+# Exit status: COMMAND's, or 1 if COMMAND succeeded but the kernel log is not
+# clean, 124 on timeout, 125 when the guest gave no result (panic, setup error).
+# Environment: EGRE_CACHE (default /var/cache/egre-vm), EGRE_VM_ACCEL (default
+# tcg,thread=multi), EGRE_VM_MACHINE (default q35).
+set -eu
+
+prog=vm
+here=$(cd "$(dirname "$0")" && pwd -P)
+cache=${EGRE_CACHE:-/var/cache/egre-vm}
+
+say() { echo "$prog: $*" >&2; }
+die() { say "error: $*"; exit 125; }
+
+usage()
+{
+	sed -n '4,/^set -eu/{/^set -eu/d;s/^# \{0,1\}//;p}' "$0" >&2
+	exit "${1:-125}"
+}
+
+# Quote $1 for a POSIX shell.
+shquote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+abi='' cpus=2 mem=2048M timeout=1200 log='' panic_on_warn=1 append=''
+rw_dirs=() qemu_opts=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--abi) abi=${2:?}; shift ;;
+	--cpus) cpus=${2:?}; shift ;;
+	--mem) mem=${2:?}; shift ;;
+	--timeout) timeout=${2:?}; shift ;;
+	--log) log=${2:?}; shift ;;
+	--rw) d=$(cd "${2:?}" 2>/dev/null && pwd -P) || die "--rw: no directory $2"
+		case $d in *[[:space:]]*) die "--rw: no white space in paths, please" ;; esac
+		rw_dirs+=("$d"); shift ;;
+	--no-panic-on-warn) panic_on_warn=0 ;;
+	--append) append=${2?}; shift ;;
+	--qemu-opt) qemu_opts+=("${2:?}"); shift ;;
+	-h|--help) usage 0 ;;
+	--) shift; break ;;
+	*) say "unknown option '$1'"; usage ;;
+	esac
+	shift
+done
+[ -n "$abi" ] || { say "--abi is required"; usage; }
+[ $# -gt 0 ] || { say "no command given"; usage; }
+case $cpus$timeout in
+*[!0-9]*) die "--cpus and --timeout take numbers" ;;
+esac
+
+case $abi in
+*.*.*-*) ;;
+*) abi=$("$here/fetch-kernel.sh" "$abi" | tail -n 1) ;;
+esac
+kroot=$cache/$abi
+if [ ! -e "$kroot/.complete" ]; then
+	"$here/fetch-kernel.sh" "$abi" >/dev/null ||
+		die "kernel $abi is not available (see vm/fetch-kernel.sh)"
+fi
+kernel=$kroot/boot/vmlinuz-$abi
+moddir=$kroot/lib/modules/$abi
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/install-deps.sh)"
+busybox=$(command -v busybox) || die "busybox missing (scripts/install-deps.sh)"
+for t in cpio gzip modprobe timeout; do
+	command -v $t >/dev/null || die "$t missing (scripts/install-deps.sh)"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/egre-vm.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The part of the initramfs that depends only on the kernel: a static busybox
+# and the modules needed to mount the host root (9p over virtio, overlayfs).
+# Cached per ABI; rebuilt when busybox or the module tree changes.
+base=$kroot/initramfs-base.cpio.gz
+build_base()
+{
+	local st=$work/base m i=10 name
+
+	mkdir -p "$st/bin" "$st/modules" "$st/dev" "$st/proc" "$st/sys"
+	cp "$busybox" "$st/bin/busybox"
+	ln -s busybox "$st/bin/sh"
+	for m in $(modprobe -d "$kroot" -S "$abi" -a --show-depends \
+			virtio_pci 9pnet_virtio 9p overlay virtio_rng |
+			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
+		name=$(basename "$m")
+		name=$i-${name%%.ko*}.ko
+		case $m in
+		*.ko.xz) xz -dc "$m" >"$st/modules/$name" ;;
+		*.ko.zst) zstd -qdc "$m" >"$st/modules/$name" ;;
+		*.ko.gz) gzip -dc "$m" >"$st/modules/$name" ;;
+		*) cp "$m" "$st/modules/$name" ;;
+		esac
+		i=$((i + 1))
+	done
+	[ $i -gt 10 ] || die "no 9p modules found in $moddir"
+	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$base.$$" || die "cannot write $base"
+	mv "$base.$$" "$base"
+}
+if [ ! -s "$base" ] || [ "$busybox" -nt "$base" ] || [ "$moddir/modules.dep" -nt "$base" ] ||
+		[ "$0" -nt "$base" ]; then
+	build_base
+fi
+
+# The per-run part: /init and what to run.
+cwd=$(pwd -P)
+st=$work/run
+mkdir -p "$st/egre"
+cp "$here/init" "$st/init"
+chmod 755 "$st/init"
+{
+	echo "VM_ABI=$(shquote "$abi")"
+	echo "VM_MODDIR=$(shquote "$moddir")"
+	echo "VM_CWD=$(shquote "$cwd")"
+	echo "VM_RW_DIRS=$(shquote "${rw_dirs[*]}")"
+	for v in $(compgen -e); do
+		case $v in
+		EGRE_*) echo "export $v=$(shquote "${!v}")" ;;
+		esac
+	done
+	printf 'set --'
+	for a in "$@"; do printf ' %s' "$(shquote "$a")"; done
+	echo
+} >"$st/egre/run.conf"
+(cd "$st" && find . | cpio -o -H newc -R 0:0 --quiet) >"$work/initrd" ||
+	die "cannot write the initramfs"
+cat "$base" >>"$work/initrd"
+
+fsargs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot")
+i=0
+for d in "${rw_dirs[@]}"; do
+	fsargs+=(-fsdev "local,id=rw$i,path=$d,security_model=none,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=rw$i,mount_tag=rw$i")
+	i=$((i + 1))
+done
+
+cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=$panic_on_warn"
+cmdline="$cmdline panic_print=0x20 log_buf_len=4M quiet loglevel=4 $append"
+
+console=${log:-$work/console.log}
+result=$work/result
+: >"$result"
+: >"$console" || die "cannot write $console"
+
+say "booting $abi ($cpus CPUs, $mem, timeout ${timeout}s)"
+start=$(date +%s)
+set +e
+timeout --foreground -k 10 "$timeout" \
+	qemu-system-x86_64 \
+	-accel "${EGRE_VM_ACCEL:-tcg,thread=multi}" -cpu max \
+	-machine "${EGRE_VM_MACHINE:-q35}" -smp "$cpus" -m "$mem" \
+	-nodefaults -nographic -no-reboot -monitor none \
+	-chardev "stdio,id=console,signal=off,logfile=$console" -serial chardev:console \
+	-serial "file:$result" \
+	-device virtio-rng-pci \
+	"${fsargs[@]}" \
+	-kernel "$kernel" -initrd "$work/initrd" -append "$cmdline" \
+	"${qemu_opts[@]}" </dev/null
+qrc=$?
+set -e
+elapsed=$(($(date +%s) - start))
+[ -z "$log" ] || sed -i 's/\r$//' "$log"
+
+res=$(tr -d '\r' <"$result" | grep -E '^(rc=|error=)' | tail -n 1) || true
+case $res in
+rc=*)
+	rc=${res#rc=}
+	rc=${rc%% *}
+	case $res in
+	*kernel=clean*)
+		say "$abi: exit status $rc, kernel log clean (${elapsed}s)" ;;
+	*)
+		say "$abi: exit status $rc, kernel log NOT clean (${elapsed}s)"
+		[ "$rc" != 0 ] || rc=1 ;;
+	esac
+	exit "$rc" ;;
+error=*)
+	say "$abi: guest setup failed: ${res#error=}"
+	exit 125 ;;
+esac
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	say "$abi: TIMEOUT: no result after ${timeout}s; guest killed"
+	exit 124
+fi
+if grep -q 'Kernel panic' "$console"; then
+	say "$abi: guest kernel panicked (see the console output above${log:+ or $log})"
+else
+	say "$abi: guest gave no result (QEMU exit status $qrc)"
+fi
+exit 125
