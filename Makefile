@@ -19,7 +19,7 @@ KDIR := $(firstword $(wildcard $(KDIR_RUNNING)) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
 endif
 
-SRC := Kbuild compat.h egre.h egre_proto.h egre_main.c egre_session.c \
+SRC := Kbuild compat.h egre_priv.h egre_proto.h egre_main.c egre_session.c \
        egre_xmit.c egre_rcv.c include/uapi/linux/egre.h
 CHECKPATCH ?= $(firstword $(wildcard scripts/checkpatch/checkpatch.pl))
 

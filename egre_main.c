@@ -15,7 +15,7 @@
 #include <net/route.h>
 #include <net/rtnetlink.h>
 
-#include "egre.h"
+#include "egre_priv.h"
 
 unsigned int egre_net_id __read_mostly;
 

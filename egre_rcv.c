@@ -15,7 +15,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
-#include "egre.h"
+#include "egre_priv.h"
 
 /* Strip FF 03 (if present) and the 1- or 2-byte PPP protocol field */
 static int egre_ppp_pull(struct sk_buff *skb, u16 *proto)

@@ -5,7 +5,7 @@
  * netdevices beyond the pointer it hands to the transmit path.
  */
 
-#include "egre.h"
+#include "egre_priv.h"
 
 static const struct rhashtable_params egre_rht_params = {
 	.head_offset = offsetof(struct egre_session, node),

@@ -18,7 +18,7 @@
 #include <net/dst_metadata.h>
 #include <net/route.h>
 
-#include "egre.h"
+#include "egre_priv.h"
 
 /* Outer headers we push in front of the PPP frame, worst case */
 #define EGRE_TX_HLEN	(sizeof(struct iphdr) + EGRE_HDR_MAX_LEN)

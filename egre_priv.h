@@ -24,8 +24,8 @@
  * - The ack timer is shut down in ndo_uninit, after the session is unhashed
  *   and readers are gone, so nothing can re-arm it.
  */
-#ifndef _EGRE_H
-#define _EGRE_H
+#ifndef _EGRE_PRIV_H
+#define _EGRE_PRIV_H
 
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
@@ -197,4 +197,4 @@ void egre_xmit_ack(struct egre_session *s, u32 ack);
 int egre_rcv_init(void);
 void egre_rcv_exit(void);
 
-#endif /* _EGRE_H */
+#endif /* _EGRE_PRIV_H */
