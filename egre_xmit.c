@@ -180,6 +180,8 @@ netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 		ip_rt_put(rt);
 		goto drop_nomem;
 	}
+	/* iptunnel_xmit() counts tx_bytes from the inner network header */
+	skb_reset_inner_headers(skb);
 	egre_push_ppp(skb, proto, READ_ONCE(s->cfg.acfc),
 		      READ_ONCE(s->cfg.pfc));
 	egre_push_gre(s, skb);

@@ -6,6 +6,7 @@ set -eu
 
 pkgs="make gcc libc6-dev bc flex bison kmod cpio gzip xz-utils file
 	qemu-system-x86 busybox-static
+	zstd procps
 	linux-headers-amd64 linux-headers-6.12-amd64
 	iproute2 iputils-ping tcpdump tshark iperf3 ethtool
 	sparse pkg-config libmnl-dev perl python3

@@ -48,28 +48,24 @@ apt_update()
 	apt_updated=1
 }
 
-# The ABI a meta package (linux-image-amd64, linux-image-6.12-amd64) points to,
-# or nothing.
-meta_abi()
-{
-	apt-cache depends "$1" 2>/dev/null |
-		sed -n "s/^ *|\{0,1\}Depends: linux-image-\([0-9][^ ]*-$flavour\)\$/\1/p" |
-		head -n 1
-}
-
+# The newest ABI of a series: what linux-image-<series>-amd64 (6.12) or else
+# linux-image-amd64 (6.1, if it is of that series) depends on.  One apt-cache
+# call: it can take a second when apt keeps no binary cache.
 resolve_series()
 {
-	local series=$1 abi
-
-	abi=$(meta_abi "linux-image-$series-$flavour")
-	if [ -z "$abi" ]; then
-		abi=$(meta_abi "linux-image-$flavour")
-		case $abi in
-		"$series".*) ;;
-		*) abi= ;;
-		esac
-	fi
-	echo "$abi"
+	apt-cache depends "linux-image-$1-$flavour" "linux-image-$flavour" 2>/dev/null |
+		awk -v series="$1" -v flavour="$flavour" '
+		/^[^ ]/ { pkg = $1; next }
+		/^ *\|?Depends: linux-image-[0-9]/ && !(pkg in dep) {
+			dep[pkg] = substr($2, length("linux-image-") + 1)
+		}
+		END {
+			abi = dep["linux-image-" series "-" flavour]
+			if (abi == "" && index(dep["linux-image-" flavour], series ".") == 1)
+				abi = dep["linux-image-" flavour]
+			if (abi ~ ("-" flavour "$"))
+				print abi
+		}'
 }
 
 [ $# -le 1 ] || usage

@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for egre selftests: KTAP output, namespaces with cleanup,
+# counters, polling.  Sourced by every egre_*.sh; each script stays
+# runnable on its own (as root, with egre.ko loadable).
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+EGRE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${EGRE_KO:=$EGRE_DIR/egre.ko}"
+: "${IP_LIB_DIR:=$EGRE_DIR/iproute2}"
+export IP_LIB_DIR
+
+ktap_pass=0
+ktap_fail=0
+ktap_skip=0
+ktap_num=0
+ns_list=()
+bg_pids=()
+
+ktap_header()
+{
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ktap_result()	# status name [reason]
+{
+	ktap_num=$((ktap_num + 1))
+	case $1 in
+	pass) ktap_pass=$((ktap_pass + 1)); echo "ok $ktap_num $2" ;;
+	skip) ktap_skip=$((ktap_skip + 1)); echo "ok $ktap_num $2 # SKIP ${3:-}" ;;
+	*) ktap_fail=$((ktap_fail + 1)); echo "not ok $ktap_num $2${3:+ # $3}" ;;
+	esac
+}
+
+ktap_finish()
+{
+	echo "# Totals: pass:$ktap_pass fail:$ktap_fail xfail:0 xpass:0 skip:$ktap_skip error:0"
+	[ "$ktap_fail" -eq 0 ] || exit $KSFT_FAIL
+	[ "$ktap_pass" -gt 0 ] || exit $KSFT_SKIP
+	exit $KSFT_PASS
+}
+
+# Run test functions by name: "run_tests test_a test_b"; a test fails when it
+# returns non-zero (each runs in a subshell with errexit, so any failing
+# command fails it) and may print "# ..." diagnostics.
+run_tests()
+{
+	local t rc
+
+	ktap_header $#
+	for t in "$@"; do
+		( set -e; "$t" )
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			ktap_result pass "$t"
+		elif [ $rc -eq $KSFT_SKIP ]; then
+			ktap_result skip "$t"
+		else
+			ktap_result fail "$t" "exit $rc"
+		fi
+		cleanup_all
+	done
+	ktap_finish
+}
+
+diag()
+{
+	echo "# $*"
+}
+
+fail()
+{
+	diag "FAIL: $*"
+	return 1
+}
+
+require_root()
+{
+	if [ "$(id -u)" != 0 ]; then
+		echo "# SKIP: must run as root"
+		exit $KSFT_SKIP
+	fi
+}
+
+require_cmd()
+{
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		echo "# SKIP: $c not found"
+		exit $KSFT_SKIP
+	done
+}
+
+# Load gre + egre unless already there
+egre_load()
+{
+	grep -q '^egre ' /proc/modules 2>/dev/null && return 0
+	modprobe gre || return 1
+	insmod "$EGRE_KO"
+}
+
+egre_require()
+{
+	require_root
+	require_cmd ip
+	if ! egre_load; then
+		echo "# SKIP: cannot load $EGRE_KO"
+		exit $KSFT_SKIP
+	fi
+}
+
+# new_ns VAR: create a uniquely named namespace, remembered for cleanup
+new_ns()
+{
+	local name
+	name="egre-$$-$RANDOM"
+	ip netns add "$name" || return 1
+	ip -n "$name" link set lo up
+	ns_list+=("$name")
+	printf -v "$1" '%s' "$name"
+}
+
+bg()	# run a command in the background, killed at cleanup
+{
+	"$@" &
+	bg_pids+=($!)
+}
+
+cleanup_all()
+{
+	local p n
+
+	for p in "${bg_pids[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	bg_pids=()
+	for n in "${ns_list[@]}"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	ns_list=()
+}
+trap cleanup_all EXIT
+
+# busywait TIMEOUT_MS CMD...: poll until CMD succeeds
+busywait()
+{
+	local timeout=$1 start
+	shift
+	start=$(date +%s%3N)
+	while ! "$@"; do
+		if [ $(($(date +%s%3N) - start)) -ge "$timeout" ]; then
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# Two namespaces joined by veth, each with an egre session to the other:
+#
+#   ns $A: veth0 192.0.2.1/24 ---- veth0 192.0.2.2/24 :ns $B
+#          e0 10.0.0.1 <call-id 1 / peer 2> e0 10.0.0.2
+#          fd00::1 (EGRE_V6=1)              fd00::2
+#
+# Extra egre options for both ends in $EGRE_OPTS.  IPv6 only with
+# EGRE_V6=1: otherwise the devices carry IPv4 alone, so that no MLD report
+# or router solicitation disturbs exact packet counts.
+setup_pair()
+{
+	local n
+	new_ns A || return 1
+	new_ns B || return 1
+	if [ "${EGRE_V6:-0}" != 1 ]; then
+		for n in "$A" "$B"; do
+			ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		done
+	fi
+	ip -n "$A" link add veth0 type veth peer name veth0 netns "$B"
+	ip -n "$A" addr add 192.0.2.1/24 dev veth0
+	ip -n "$B" addr add 192.0.2.2/24 dev veth0
+	ip -n "$A" link set veth0 up
+	ip -n "$B" link set veth0 up
+	# shellcheck disable=SC2086
+	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
+		call-id 1 peer-call-id 2 ${EGRE_OPTS:-}
+	# shellcheck disable=SC2086
+	ip -n "$B" link add e0 type egre local 192.0.2.2 remote 192.0.2.1 \
+		call-id 2 peer-call-id 1 ${EGRE_OPTS:-}
+	ip -n "$A" addr add 10.0.0.1 peer 10.0.0.2 dev e0
+	ip -n "$B" addr add 10.0.0.2 peer 10.0.0.1 dev e0
+	if [ "${EGRE_V6:-0}" = 1 ]; then
+		ip -n "$A" -6 addr add fd00::1 peer fd00::2 dev e0 nodad
+		ip -n "$B" -6 addr add fd00::2 peer fd00::1 dev e0 nodad
+	fi
+	ip -n "$A" link set e0 up
+	ip -n "$B" link set e0 up
+}
+
+# cnt NS DEV NAME: one egre counter (ethtool -S), or a device counter
+# (rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped...)
+cnt()
+{
+	local v
+	v=$(ip netns exec "$1" ethtool -S "$2" 2>/dev/null |
+		awk -v k="$3:" '$1 == k { print $2 }')
+	if [ -z "$v" ]; then
+		v=$(ip -n "$1" -s -j link show dev "$2" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)[0]["stats64"]
+k = sys.argv[1]
+d, _, f = k.partition("_")
+print(s[d][f])' "$3")
+	fi
+	echo "$v"
+}
+
+# expect_stat NS DEV NAME VALUE
+expect_stat()
+{
+	local v
+	v=$(cnt "$1" "$2" "$3")
+	[ "$v" = "$4" ] && return 0
+	fail "$2 $3 is '$v', expected $4"
+}
+
+# Kernel log health: nothing alarming since the mark
+dmesg_mark()
+{
+	dmesg_lines=$(dmesg | wc -l)
+}
+
+dmesg_clean()
+{
+	local bad
+	bad=$(dmesg | tail -n +"$((dmesg_lines + 1))" |
+		grep -E 'WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|refcount_t|unregister_netdevice: waiting|Call Trace' || true)
+	[ -z "$bad" ] && return 0
+	fail "kernel log: $bad"
+}
