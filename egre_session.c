@@ -17,10 +17,13 @@ static const struct rhashtable_params egre_rht_params = {
 static void egre_session_ack_timer(struct timer_list *t)
 {
 	struct egre_session *s = from_timer(s, t, ack_timer);
-	u32 last = READ_ONCE(s->rx_last);
+	u32 last;
 
+	if (!smp_load_acquire(&s->rx_started))
+		return;
 	/* Nothing new since the last ack, piggybacked or lone: stay quiet */
-	if (!READ_ONCE(s->rx_started) || last == READ_ONCE(s->ack_sent))
+	last = READ_ONCE(s->rx_last);
+	if (last == READ_ONCE(s->ack_sent))
 		return;
 	WRITE_ONCE(s->ack_sent, last);
 	egre_xmit_ack(s, last);
@@ -145,8 +148,13 @@ bool egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h)
 	if (h->has_seq) {
 		v = egre_rxwin_check(&s->rxwin, h->seq, &lost);
 		if (v == EGRE_RX_ACCEPT) {
+			if (!s->rx_started) {
+				/* nothing acked yet: the first ack is new */
+				WRITE_ONCE(s->ack_sent, h->seq - 1);
+			}
 			WRITE_ONCE(s->rx_last, s->rxwin.last);
-			WRITE_ONCE(s->rx_started, true);
+			/* readers see ack_sent and rx_last once rx_started */
+			smp_store_release(&s->rx_started, true);
 		}
 	}
 	spin_unlock(&s->rx_lock);
@@ -189,7 +197,7 @@ bool egre_session_tx_stamp(struct egre_session *s, u32 *seq, u32 *ack)
 	*seq = (u32)atomic_fetch_inc(&s->tx_seq);
 	if (unlikely(!READ_ONCE(s->tx_started)))
 		WRITE_ONCE(s->tx_started, true);
-	if (!READ_ONCE(s->rx_started))
+	if (!smp_load_acquire(&s->rx_started))
 		return false;
 	last = READ_ONCE(s->rx_last);
 	if (last == READ_ONCE(s->ack_sent))

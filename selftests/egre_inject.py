@@ -72,7 +72,8 @@ def build(case, call, seq, ack):
         "no_key": lambda: struct.pack("!HHI", S | 1, PROTO_PPP, seq) + data,
         "s_bit": lambda: gre(sa | 0x0800, call, seq, None, data),
         "recursion": lambda: gre(sa | 0x0300, call, seq, None, data),
-        "no_seq_no_ack": lambda: gre(K | 1, call, None, None),
+        # padded to the 12 bytes the GRE demultiplexer insists on
+        "no_seq_no_ack": lambda: gre(K | 1, call, None, None) + bytes(4),
         # bad length
         "short_header": lambda: gre(sa | A, call, seq, None, b""),
         "len_beyond": lambda: gre(sa, call, seq, None, data, plen=len(data) + 1),

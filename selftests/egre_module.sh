@@ -22,8 +22,8 @@ test_unload_busy()
 		egre_load
 		EGRE_V6=1 setup_pair
 		ip -n "$A" link add e1 type egre remote 192.0.2.2 call-id 11 peer-call-id 12
-		bg ip netns exec "$A" ping -f -W 1 10.0.0.2
-		bg ip netns exec "$B" ping -6 -f -W 1 fd00::1
+		bg ip netns exec "$A" ping -f -W 1 10.0.0.2 >/dev/null 2>&1
+		bg ip netns exec "$B" ping -6 -f -W 1 fd00::1 >/dev/null 2>&1
 		sleep 1
 		[ "$(cnt "$B" e0 rx_data)" -gt 0 ]
 		rmmod egre

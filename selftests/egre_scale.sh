@@ -19,7 +19,7 @@ test_65536()
 	t0=$(date +%s%N)
 	ip -n "$A" -batch "$f"
 	t1=$(date +%s%N)
-	diag "created $((n - 1)) sessions in $(((t1 - t0) / 1000000)) ms"
+	diag "created $((n - 1)) sessions in $(((t1 - t0) / 1000000)) ms; $(grep -E "MemAvailable|Slab:" /proc/meminfo | xargs)"
 	[ "$(ip -n "$A" -o link show type egre | wc -l)" = "$n" ]
 	# refused: the table is full for this remote
 	! ip -n "$A" link add x type egre remote 192.0.2.2 call-id 12345 2>/dev/null

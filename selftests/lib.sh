@@ -54,7 +54,7 @@ run_tests()
 
 	ktap_header $#
 	for t in "$@"; do
-		( set -e; "$t" )
+		( set -e; trap cleanup_all EXIT; "$t" )
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			ktap_result pass "$t"
@@ -63,7 +63,6 @@ run_tests()
 		else
 			ktap_result fail "$t" "exit $rc"
 		fi
-		cleanup_all
 	done
 	ktap_finish
 }
@@ -133,10 +132,12 @@ bg()	# run a command in the background, killed at cleanup
 	bg_pids+=($!)
 }
 
+# Runs as an EXIT trap, possibly under errexit: nothing here may fail
 cleanup_all()
 {
 	local p n
 
+	set +e
 	for p in "${bg_pids[@]}"; do
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
@@ -195,12 +196,14 @@ setup_pair()
 		call-id 2 peer-call-id 1 ${EGRE_OPTS:-}
 	ip -n "$A" addr add 10.0.0.1 peer 10.0.0.2 dev e0
 	ip -n "$B" addr add 10.0.0.2 peer 10.0.0.1 dev e0
-	if [ "${EGRE_V6:-0}" = 1 ]; then
-		ip -n "$A" -6 addr add fd00::1 peer fd00::2 dev e0 nodad
-		ip -n "$B" -6 addr add fd00::2 peer fd00::1 dev e0 nodad
-	fi
 	ip -n "$A" link set e0 up
 	ip -n "$B" link set e0 up
+	if [ "${EGRE_V6:-0}" = 1 ]; then
+		ip -n "$A" -6 addr add fd00::1/128 dev e0 nodad
+		ip -n "$B" -6 addr add fd00::2/128 dev e0 nodad
+		ip -n "$A" -6 route add fd00::2/128 dev e0
+		ip -n "$B" -6 route add fd00::1/128 dev e0
+	fi
 }
 
 # cnt NS DEV NAME: one egre counter (ethtool -S), or a device counter
@@ -210,14 +213,8 @@ cnt()
 	local v
 	v=$(ip netns exec "$1" ethtool -S "$2" 2>/dev/null |
 		awk -v k="$3:" '$1 == k { print $2 }')
-	if [ -z "$v" ]; then
-		v=$(ip -n "$1" -s -j link show dev "$2" | python3 -c '
-import json, sys
-s = json.load(sys.stdin)[0]["stats64"]
-k = sys.argv[1]
-d, _, f = k.partition("_")
-print(s[d][f])' "$3")
-	fi
+	[ -n "$v" ] ||
+		v=$(ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3")
 	echo "$v"
 }
 
