@@ -34,14 +34,9 @@ result()	# ok|fail NAME
 # build_for ABI: egre.ko for that kernel in .build/ABI (out of the tree)
 build_for()
 {
-	local abi=$1 dir=.build/$1 log
-	rm -rf "$dir"
-	mkdir -p "$dir/include/uapi/linux"
-	cp Kbuild compat.h egre_priv.h egre_proto.h egre_*.c "$dir/"
-	cp include/uapi/linux/egre.h "$dir/include/uapi/linux/"
-	log=$(make -C "/usr/src/linux-headers-$abi" M="$top/$dir" W=1 \
-		EGRE_WERROR=y modules 2>&1)
-	local rc=$?
+	local log rc
+	log=$(scripts/build-for.sh "$1" W=1 EGRE_WERROR=y 2>&1)
+	rc=$?
 	if [ $rc -ne 0 ] || grep -q 'warning:' <<<"$log"; then
 		echo "$log" | grep -E 'warning|error' | head -20
 		return 1
