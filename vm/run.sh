@@ -42,6 +42,9 @@ usage()
 	exit "${1:-125}"
 }
 
+# Quote $1 for QEMU's option syntax (a comma is written twice).
+qarg() { printf '%s' "${1//,/,,}"; }
+
 # Quote $1 for a POSIX shell.
 shquote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
@@ -74,7 +77,8 @@ esac
 
 case $abi in
 *.*.*-*) ;;
-*) abi=$("$here/fetch-kernel.sh" "$abi" | tail -n 1) ;;
+*) abi=$("$here/fetch-kernel.sh" "$abi" | tail -n 1)
+   [ -n "$abi" ] || die "cannot resolve the kernel series (see above)" ;;
 esac
 kroot=$cache/$abi
 if [ ! -e "$kroot/.complete" ]; then
@@ -93,13 +97,14 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/egre-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# The part of the initramfs that depends only on the kernel: a static busybox
-# and the modules needed to mount the host root (9p over virtio, overlayfs).
-# Cached per ABI; rebuilt when busybox or the module tree changes.
 # Kernel-derived files are cached next to the image, or per run if that is not
 # writable (a user other than the one who fetched the image).
 kcache=$kroot
 [ -w "$kcache" ] || kcache=$work
+
+# The part of the initramfs that depends only on the kernel: a static busybox
+# and the modules needed to mount the host root (9p over virtio, overlayfs).
+# Rebuilt when busybox, the module tree or this script changes.
 base=$kcache/initramfs-base.cpio.gz
 build_base()
 {
@@ -131,8 +136,6 @@ if [ ! -s "$base" ] || [ "$busybox" -nt "$base" ] || [ "$moddir/modules.dep" -nt
 	build_base
 fi
 
-# Booting the uncompressed vmlinux through its PVH entry point skips the
-# decompressor, which takes seconds under TCG (6.1 is xz-compressed).
 # Does the ELF file $1 reach the end of its section header table?
 elf_complete()
 {
@@ -163,6 +166,8 @@ extract_vmlinux()
 	rm -f "$2.$$"
 	return 1
 }
+# Booting the uncompressed vmlinux through its PVH entry point skips the
+# decompressor, which takes seconds under TCG (6.1 is xz-compressed).
 boot_kernel=$kernel
 if [ "${EGRE_VM_PVH:-1}" = 1 ] && grep -qx 'CONFIG_PVH=y' "$kroot/boot/config-$abi"; then
 	vmlinux=$kcache/vmlinux-$abi
@@ -205,7 +210,7 @@ fsargs=(-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multide
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot")
 i=0
 for d in "${rw_dirs[@]}"; do
-	fsargs+=(-fsdev "local,id=rw$i,path=$d,security_model=none,multidevs=remap"
+	fsargs+=(-fsdev "local,id=rw$i,path=$(qarg "$d"),security_model=none,multidevs=remap"
 		-device "virtio-9p-pci,fsdev=rw$i,mount_tag=rw$i")
 	i=$((i + 1))
 done
@@ -220,22 +225,49 @@ result=$work/result
 
 say "booting $abi ($cpus CPUs, $mem, timeout ${timeout}s)"
 start=$(date +%s)
+# QEMU runs in the background so that a signal to this script (an outer
+# timeout, say) reaches it through the trap instead of leaving it running.
+interrupted=''
+# shellcheck disable=SC2317  # invoked by the traps
+on_signal()
+{
+	interrupted=$1
+	kill -TERM "$qpid" 2>/dev/null || true
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
 set +e
 timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 \
 	-accel "${EGRE_VM_ACCEL:-tcg,thread=multi}" -cpu max \
 	-machine "${EGRE_VM_MACHINE:-q35}" -smp "$cpus" -m "$mem" "${biosargs[@]}" \
 	-nodefaults -nographic -no-reboot -monitor none \
-	-chardev "stdio,id=console,signal=off,logfile=$console" -serial chardev:console \
-	-serial "file:$result" \
+	-chardev "stdio,id=console,signal=off,logfile=$(qarg "$console")" -serial chardev:console \
+	-serial "file:$(qarg "$result")" \
 	-device virtio-rng-pci \
 	"${fsargs[@]}" \
 	-kernel "$boot_kernel" -initrd "$work/initrd" -append "$cmdline" \
-	"${qemu_opts[@]}" </dev/null
+	"${qemu_opts[@]}" </dev/null &
+qpid=$!
+wait "$qpid"
 qrc=$?
+while kill -0 "$qpid" 2>/dev/null; do	# wait was cut short by a signal
+	wait "$qpid"
+	qrc=$?
+done
 set -e
 elapsed=$(($(date +%s) - start))
 [ -z "$log" ] || sed -i 's/\r$//' "$log"
+
+if [ -n "$interrupted" ]; then
+	say "$abi: interrupted by SIG$interrupted; guest stopped"
+	case $interrupted in
+	INT) exit 130 ;;
+	HUP) exit 129 ;;
+	*) exit 143 ;;
+	esac
+fi
 
 res=$(tr -d '\r' <"$result" | grep -E '^(rc=|error=)' | tail -n 1) || true
 case $res in
