@@ -19,6 +19,7 @@ static void egre_session_ack_timer(struct timer_list *t)
 	struct egre_session *s = from_timer(s, t, ack_timer);
 	u32 last;
 
+	/* pairs with smp_store_release() in egre_session_rx() */
 	if (!smp_load_acquire(&s->rx_started))
 		return;
 	/* Nothing new since the last ack, piggybacked or lone: stay quiet */
@@ -197,6 +198,7 @@ bool egre_session_tx_stamp(struct egre_session *s, u32 *seq, u32 *ack)
 	*seq = (u32)atomic_fetch_inc(&s->tx_seq);
 	if (unlikely(!READ_ONCE(s->tx_started)))
 		WRITE_ONCE(s->tx_started, true);
+	/* pairs with smp_store_release() in egre_session_rx() */
 	if (!smp_load_acquire(&s->rx_started))
 		return false;
 	last = READ_ONCE(s->rx_last);
