@@ -8,6 +8,7 @@
 #                        kernels (or directly, with EGRE_DIRECT=1, as root
 #                        on a host that loads modules)
 #   make demo            a live two-namespace tunnel in a guest
+#   make fuzz            libFuzzer on the header parser and sequence window
 #   make install         module (INSTALL_MOD_PATH) and plugin (DESTDIR)
 #
 # KDIR selects the kernel headers.  Default: the running kernel's build
@@ -23,7 +24,7 @@ SRC := Kbuild compat.h egre_priv.h egre_proto.h egre_main.c egre_session.c \
        egre_xmit.c egre_rcv.c include/uapi/linux/egre.h
 CHECKPATCH ?= $(firstword $(wildcard scripts/checkpatch/checkpatch.pl))
 
-.PHONY: all module plugin clean install check demo lint deps
+.PHONY: all module plugin clean install check demo deps fuzz
 
 all: module plugin
 
@@ -43,6 +44,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf .build
 	$(MAKE) -C iproute2 clean
+	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 
 deps:
 	scripts/install-deps.sh
@@ -52,3 +55,8 @@ check: deps
 
 demo: deps
 	scripts/demo.sh
+
+# Bounded libFuzzer run of the pure parser and sequence window
+# (FUZZ_SECONDS per target, default 60); crashes go to tests/fuzz/crashes/
+fuzz: deps
+	$(MAKE) -C tests/fuzz fuzz

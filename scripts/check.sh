@@ -46,7 +46,7 @@ build_for()
 
 static_checks()
 {
-	local abi out
+	local abi out rc
 
 	for abi in "$@"; do
 		build_for "$abi" && result ok "build $abi, W=1, no warnings" ||
@@ -73,6 +73,13 @@ static_checks()
 	grep -q '# Totals: pass:[0-9]* fail:0' <<<"$out" &&
 		result ok "unit tests of egre_proto.h (ASan/UBSan)" ||
 		result fail "unit tests of egre_proto.h (ASan/UBSan)"
+
+	out=$(make -s -C tests/fuzz check 2>&1)
+	rc=$?
+	echo "$out" | tail -4
+	[ $rc -eq 0 ] && grep -q 'rxwin.*ok' <<<"$out" &&
+		result ok "fuzz regression inputs (libFuzzer, ASan/UBSan)" ||
+		result fail "fuzz regression inputs (libFuzzer, ASan/UBSan)"
 
 	out=$(make -s -C iproute2 check 2>&1)
 	[ $? -eq 0 ] && result ok "iproute2 plugin parse/print checks" ||
