@@ -119,7 +119,8 @@ static int egre_rcv(struct sk_buff *skb)
 
 	iph = ip_hdr(skb);
 	s = egre_session_lookup(egre_pernet(net), iph->saddr, h.call_id);
-	if (!s || (s->cfg.local && s->cfg.local != iph->daddr)) {
+	if (!s || (READ_ONCE(s->cfg.local) &&
+		   READ_ONCE(s->cfg.local) != iph->daddr)) {
 		egre_net_stat_inc(net, EGRE_NSTAT_RX_NO_SESSION);
 		goto drop;
 	}
