@@ -50,12 +50,14 @@ ktap_finish()
 # command fails it) and may print "# ..." diagnostics.
 run_tests()
 {
-	local t rc
+	local t rc start
 
 	ktap_header $#
 	for t in "$@"; do
+		start=$(date +%s)
 		( set -e; trap cleanup_all EXIT; "$t" )
 		rc=$?
+		diag "$t: $(($(date +%s) - start)) s"
 		if [ $rc -eq 0 ]; then
 			ktap_result pass "$t"
 		elif [ $rc -eq $KSFT_SKIP ]; then

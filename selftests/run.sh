@@ -13,6 +13,7 @@ TESTS=(
 	egre_traffic.sh
 	egre_rx.sh
 	egre_netns.sh
+	egre_stress.sh
 	egre_scale.sh
 	egre_module.sh
 )
