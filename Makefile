@@ -24,7 +24,7 @@ SRC := Kbuild compat.h egre_priv.h egre_proto.h egre_main.c egre_session.c \
        egre_xmit.c egre_rcv.c include/uapi/linux/egre.h
 CHECKPATCH ?= $(firstword $(wildcard scripts/checkpatch/checkpatch.pl))
 
-.PHONY: all module plugin clean install check demo deps fuzz
+.PHONY: all module plugin clean install check check-debug demo deps fuzz
 
 all: module plugin
 
@@ -52,6 +52,11 @@ deps:
 
 check: deps
 	scripts/check.sh
+
+# The selftests on a KASAN/lockdep/UBSAN/kmemleak kernel built from Debian's
+# linux-source-6.1 (vm/debug.config; cached in /var/cache/egre-vm/debug)
+check-debug: deps
+	scripts/check-debug.sh
 
 demo: deps
 	scripts/demo.sh

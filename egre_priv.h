@@ -23,6 +23,9 @@
  *   WRITE_ONCE (a race can at worst repeat an ack, which is harmless).
  * - The ack timer is shut down in ndo_uninit, after the session is unhashed
  *   and readers are gone, so nothing can re-arm it.
+ * - The MTU work item holds a device reference while queued; the device
+ *   destructor (after the last reference, outside RTNL) cancels it, which
+ *   waits for a running instance to return.
  */
 #ifndef _EGRE_PRIV_H
 #define _EGRE_PRIV_H
@@ -31,6 +34,7 @@
 #include <linux/rhashtable.h>
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <net/netns/generic.h>
@@ -119,6 +123,9 @@ struct egre_session {
 	bool tx_started;		/* a sequenced packet was sent */
 	u32 ack_sent;			/* last ack number put on the wire */
 	struct dst_cache dst_cache;
+	int path_mtu;			/* learnt device MTU, for mtu_work */
+	struct work_struct mtu_work;	/* lowers the device MTU under RTNL */
+	netdevice_tracker mtu_work_tracker;
 
 	/* receive, under rx_lock */
 	spinlock_t rx_lock;
@@ -180,6 +187,7 @@ struct egre_session *egre_session_lookup(struct egre_net *en, __be32 remote,
 int egre_session_hash(struct egre_net *en, struct egre_session *s);
 void egre_session_unhash(struct egre_net *en, struct egre_session *s);
 void egre_session_reset(struct egre_session *s);
+void egre_session_pmtu(struct egre_session *s, int mtu);
 bool egre_session_rx(struct egre_session *s,
 		     const struct egre_hdr_info *h);
 bool egre_session_tx_stamp(struct egre_session *s, u32 *seq, u32 *ack);

@@ -30,6 +30,35 @@ static void egre_session_ack_timer(struct timer_list *t)
 	egre_xmit_ack(s, last);
 }
 
+/*
+ * The path MTU shrank below what the device MTU assumes (the route learnt it
+ * from ICMP, see egre_err()): follow it down, under RTNL.  Never up: a path
+ * MTU that grows again is taken back with "ip link set ... mtu".
+ */
+static void egre_session_mtu_work(struct work_struct *work)
+{
+	struct egre_session *s = container_of(work, struct egre_session,
+					      mtu_work);
+	struct net_device *dev = s->dev;
+	int mtu = READ_ONCE(s->path_mtu);
+
+	rtnl_lock();
+	if (dev->reg_state == NETREG_REGISTERED && mtu < dev->mtu &&
+	    !dev_set_mtu(dev, mtu))
+		netdev_info(dev, "path MTU: device MTU lowered to %d\n", mtu);
+	rtnl_unlock();
+	netdev_put(dev, &s->mtu_work_tracker);
+}
+
+/* Transmit found the path narrower than the device: schedule the change */
+void egre_session_pmtu(struct egre_session *s, int mtu)
+{
+	WRITE_ONCE(s->path_mtu, max_t(int, mtu, s->dev->min_mtu));
+	netdev_hold(s->dev, &s->mtu_work_tracker, GFP_ATOMIC);
+	if (!schedule_work(&s->mtu_work))
+		netdev_put(s->dev, &s->mtu_work_tracker);
+}
+
 int egre_session_init(struct egre_session *s, struct net_device *dev)
 {
 	int err;
@@ -46,6 +75,7 @@ int egre_session_init(struct egre_session *s, struct net_device *dev)
 	s->dev = dev;
 	spin_lock_init(&s->rx_lock);
 	timer_setup(&s->ack_timer, egre_session_ack_timer, 0);
+	INIT_WORK(&s->mtu_work, egre_session_mtu_work);
 	INIT_LIST_HEAD(&s->list);
 	egre_session_reset(s);
 	return 0;
@@ -58,8 +88,10 @@ void egre_session_uninit(struct egre_session *s)
 	dst_cache_reset(&s->dst_cache);
 }
 
+/* After the last device reference: mtu_work, if queued, has run */
 void egre_session_free(struct egre_session *s)
 {
+	cancel_work_sync(&s->mtu_work);
 	dst_cache_destroy(&s->dst_cache);
 	free_percpu(s->stats);
 	s->stats = NULL;

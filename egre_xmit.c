@@ -52,14 +52,18 @@ static struct rtable *egre_route(struct egre_session *s, u8 tos,
 
 /*
  * Path MTU: with DF set, an inner packet that cannot fit is answered with
- * ICMP frag-needed (IPv4) or packet-too-big (IPv6) and dropped.
+ * ICMP frag-needed (IPv4) or packet-too-big (IPv6) and dropped, and the
+ * device MTU follows the path MTU down.
  */
-static bool egre_too_big(struct sk_buff *skb, struct rtable *rt)
+static bool egre_too_big(struct egre_session *s, struct sk_buff *skb,
+			 struct rtable *rt)
 {
 	int mtu = dst_mtu(&rt->dst) - EGRE_OVERHEAD;
 
 	if (skb->len <= mtu || skb_is_gso(skb))
 		return false;
+	if (mtu < READ_ONCE(s->dev->mtu))
+		egre_session_pmtu(s, mtu);
 	if (skb->protocol == htons(ETH_P_IP)) {
 		mtu = max(mtu, IPV4_MIN_MTU);
 		if (skb->len <= mtu)
@@ -165,7 +169,7 @@ netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (READ_ONCE(s->cfg.pmtudisc)) {
 		/* IPv4 keeps its own DF choice; IPv6 is never fragmented */
 		df = inner4 ? inner4->frag_off & htons(IP_DF) : htons(IP_DF);
-		if (df && egre_too_big(skb, rt)) {
+		if (df && egre_too_big(s, skb, rt)) {
 			ip_rt_put(rt);
 			why = EGRE_STAT_TX_TOO_BIG;
 			goto drop;

@@ -139,14 +139,14 @@ test_extack()
 	# (the plugin refuses these before the kernel; egre_nl.py checks the
 	# kernel's own messages for the same values)
 	refused "must be a unicast" -n "$N" link add e0 type egre remote 224.0.0.1
-	refused "link: no such device" -n "$N" link add e0 type egre remote 192.0.2.2 link 4242
-	refused "ack-delay: must be at most 10000 ms" -n "$N" link add e0 type egre remote 192.0.2.2 ack-delay 10001
+	refused '"link"' -n "$N" link add e0 type egre remote 192.0.2.2 link nosuchdev
+	refused '"ack-delay"' -n "$N" link add e0 type egre remote 192.0.2.2 ack-delay 10001
 	refused "address: a PPP link has no link-layer address" -n "$N" link add e0 address 02:00:00:00:00:01 type egre remote 192.0.2.2
 	# nothing was created by any of these
 	! ip -n "$N" link show dev e0 2>/dev/null
 	ip -n "$N" link add e0 type egre remote 192.0.2.2
-	refused "must be a unicast" -n "$N" link set e0 type egre remote 0.0.0.0
-	refused "ack-delay: must be at most 10000 ms" -n "$N" link set e0 type egre ack-delay 99999
+	refused '"remote"' -n "$N" link set e0 type egre remote 0.0.0.0
+	refused '"ack-delay"' -n "$N" link set e0 type egre ack-delay 99999
 	refused "mtu" -n "$N" link set e0 mtu 70000
 	# the failed changes left the device as it was
 	expect_json "$N" e0 remote 192.0.2.2

@@ -83,6 +83,9 @@ def check_refusals(ifname):
         ("remote broadcast", [(a["IFLA_EGRE_REMOTE"], ip("255.255.255.255"))], "remote: must be a unicast"),
         ("remote 0", [(a["IFLA_EGRE_REMOTE"], ip("0.0.0.0"))], "remote: must be a unicast"),
         ("call-id as u8", [(a["IFLA_EGRE_CALL_ID"], b"\x01")], ""),
+        ("link 4242", [(a["IFLA_EGRE_LINK"], struct.pack("I", 4242))], "link: no such device"),
+        ("ack-delay 10001", [(a["IFLA_EGRE_ACK_DELAY"], struct.pack("I", 10001))],
+         "ack-delay: must be at most 10000 ms"),
     ]
     failures = 0
     err, text = request(newlink("x" + ifname, attr(a["IFLA_EGRE_CALL_ID"], b"\x01\x00")))

@@ -14,6 +14,7 @@ TESTS=(
 	egre_rx.sh
 	egre_netns.sh
 	egre_stress.sh
+	egre_underlay.sh
 	egre_scale.sh
 	egre_module.sh
 )

@@ -1,12 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh - run one command as root in a throw-away QEMU guest booting a Debian kernel.
+# run.sh - run one command as root in a throw-away QEMU guest booting a Debian kernel
+# (or a kernel built here, such as vm/build-debug-kernel.sh's).
 #
 # Usage: vm/run.sh --abi ABI [options] -- COMMAND [ARGS...]
+#        vm/run.sh --kernel IMAGE [--moddir DIR] [options] -- COMMAND [ARGS...]
 #
 #   --abi ABI            kernel release (6.1.0-57-amd64) or series (6.1, 6.12);
 #                        fetched with vm/fetch-kernel.sh when not cached yet
+#   --kernel IMAGE       boot this kernel instead (bzImage, or a vmlinux with a
+#                        PVH entry point); virtio-pci, 9p and overlayfs must be
+#                        built in, as nothing is loaded before the root is mounted
+#   --moddir DIR         with --kernel: its /lib/modules/RELEASE directory (the
+#                        guest binds it there, for modprobe); default: none
 #   --cpus N             virtual CPUs (default 2)
 #   --mem SIZE           guest memory (default 2048M)
 #   --timeout SECONDS    kill the guest after this long (default 1200)
@@ -48,11 +55,14 @@ qarg() { printf '%s' "${1//,/,,}"; }
 # Quote $1 for a POSIX shell.
 shquote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
-abi='' cpus=2 mem=2048M timeout=1200 log='' panic_on_warn=1 append=''
+abi='' kimage='' kmoddir='' cpus=2 mem=2048M timeout=1200 log='' panic_on_warn=1 append=''
 rw_dirs=() qemu_opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--abi) abi=${2:?}; shift ;;
+	--kernel) kimage=$(realpath -e "${2:?}") || die "--kernel: no file $2"; shift ;;
+	--moddir) kmoddir=$(cd "${2:?}" 2>/dev/null && pwd -P) || die "--moddir: no directory $2"
+		shift ;;
 	--cpus) cpus=${2:?}; shift ;;
 	--mem) mem=${2:?}; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
@@ -69,24 +79,36 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "$abi" ] || { say "--abi is required"; usage; }
+if [ -n "$kimage" ]; then
+	[ -z "$abi" ] || { say "--abi and --kernel exclude each other"; usage; }
+elif [ -z "$abi" ]; then
+	say "--abi or --kernel is required"; usage
+fi
+[ -z "$kmoddir" ] || [ -n "$kimage" ] || { say "--moddir goes with --kernel"; usage; }
 [ $# -gt 0 ] || { say "no command given"; usage; }
 case $cpus$timeout in
 *[!0-9]*) die "--cpus and --timeout take numbers" ;;
 esac
 
-case $abi in
-*.*.*-*) ;;
-*) abi=$("$here/fetch-kernel.sh" "$abi" | tail -n 1)
-   [ -n "$abi" ] || die "cannot resolve the kernel series (see above)" ;;
-esac
-kroot=$cache/$abi
-if [ ! -e "$kroot/.complete" ]; then
-	"$here/fetch-kernel.sh" "$abi" >/dev/null ||
-		die "kernel $abi is not available (see vm/fetch-kernel.sh)"
+if [ -n "$kimage" ]; then
+	# A kernel of our own: no module is needed to mount the root.
+	kernel=$kimage
+	moddir=$kmoddir
+	abi=$(basename "${moddir:-$kernel}")
+else
+	case $abi in
+	*.*.*-*) ;;
+	*) abi=$("$here/fetch-kernel.sh" "$abi" | tail -n 1)
+	   [ -n "$abi" ] || die "cannot resolve the kernel series (see above)" ;;
+	esac
+	kroot=$cache/$abi
+	if [ ! -e "$kroot/.complete" ]; then
+		"$here/fetch-kernel.sh" "$abi" >/dev/null ||
+			die "kernel $abi is not available (see vm/fetch-kernel.sh)"
+	fi
+	kernel=$kroot/boot/vmlinuz-$abi
+	moddir=$kroot/lib/modules/$abi
 fi
-kernel=$kroot/boot/vmlinuz-$abi
-moddir=$kroot/lib/modules/$abi
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (scripts/install-deps.sh)"
 busybox=$(command -v busybox) || die "busybox missing (scripts/install-deps.sh)"
@@ -99,7 +121,8 @@ trap 'rm -rf "$work"' EXIT
 
 # Kernel-derived files are cached next to the image, or per run if that is not
 # writable (a user other than the one who fetched the image).
-kcache=$kroot
+# With --kernel, nothing is cached.
+kcache=${kroot:-$work}
 [ -w "$kcache" ] || kcache=$work
 
 # The part of the initramfs that depends only on the kernel: a static busybox
@@ -113,6 +136,7 @@ build_base()
 	mkdir -p "$st/bin" "$st/modules" "$st/dev" "$st/proc" "$st/sys"
 	cp "$busybox" "$st/bin/busybox"
 	ln -s busybox "$st/bin/sh"
+	[ -n "$kimage" ] ||
 	for m in $(modprobe -d "$kroot" -S "$abi" -a --show-depends \
 			virtio_pci 9pnet_virtio 9p overlay virtio_rng |
 			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
@@ -126,13 +150,13 @@ build_base()
 		esac
 		i=$((i + 1))
 	done
-	[ $i -gt 10 ] || die "no 9p modules found in $moddir"
+	[ $i -gt 10 ] || [ -n "$kimage" ] || die "no 9p modules found in $moddir"
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$base.$$" || die "cannot write $base"
 	mv "$base.$$" "$base"
 }
 if [ ! -s "$base" ] || [ "$busybox" -nt "$base" ] || [ "$moddir/modules.dep" -nt "$base" ] ||
-		[ "$0" -nt "$base" ]; then
+		[ "$0" -nt "$base" ] || [ -n "$kimage" ]; then
 	build_base
 fi
 
@@ -169,7 +193,8 @@ extract_vmlinux()
 # Booting the uncompressed vmlinux through its PVH entry point skips the
 # decompressor, which takes seconds under TCG (6.1 is xz-compressed).
 boot_kernel=$kernel
-if [ "${EGRE_VM_PVH:-1}" = 1 ] && grep -qx 'CONFIG_PVH=y' "$kroot/boot/config-$abi"; then
+if [ -z "$kimage" ] && [ "${EGRE_VM_PVH:-1}" = 1 ] &&
+		grep -qx 'CONFIG_PVH=y' "$kroot/boot/config-$abi"; then
 	vmlinux=$kcache/vmlinux-$abi
 	if [ -s "$vmlinux" ] || extract_vmlinux "$kernel" "$vmlinux"; then
 		boot_kernel=$vmlinux
