@@ -133,6 +133,7 @@ struct egre_session {
 	u32 rx_last;			/* copy of rxwin.last for lockless readers */
 	bool rx_started;
 	u32 rx_ack;			/* highest valid ack from the peer */
+	bool rx_ack_valid;		/* rx_ack holds one */
 	struct timer_list ack_timer;
 
 	struct egre_counters __percpu *stats;	/* enum egre_stat */

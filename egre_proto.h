@@ -198,6 +198,19 @@ static inline bool egre_seq_after(u32 a, u32 b)
 	return egre_seq_diff(a, b) > 0;
 }
 
+/**
+ * egre_ack_valid - does an acknowledgment name a number we sent?
+ * @next: the next sequence number we would send
+ * @sent_any: at least one sequenced packet was sent
+ * @ack: the peer's acknowledgment number
+ *
+ * Valid acks lie within the 2^31 numbers below @next (serial arithmetic).
+ */
+static inline bool egre_ack_valid(u32 next, bool sent_any, u32 ack)
+{
+	return sent_any && egre_seq_diff(next - 1, ack) >= 0;
+}
+
 /*
  * Receive sequence window: the highest sequence number accepted and a bitmap
  * of the 64 numbers at and below it (bit i set: last - i was accepted).  It

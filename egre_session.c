@@ -104,7 +104,8 @@ void egre_session_reset(struct egre_session *s)
 	memset(&s->rxwin, 0, sizeof(s->rxwin));
 	WRITE_ONCE(s->rx_started, false);
 	WRITE_ONCE(s->rx_last, 0);
-	s->rx_ack = 0;
+	WRITE_ONCE(s->rx_ack, 0);
+	s->rx_ack_valid = false;
 	spin_unlock_bh(&s->rx_lock);
 	atomic_set(&s->tx_seq, 0);
 	WRITE_ONCE(s->tx_started, false);
@@ -152,13 +153,14 @@ static void egre_session_rx_ack(struct egre_session *s, u32 ack)
 	u32 next = (u32)atomic_read(&s->tx_seq);
 
 	egre_stat_inc(s, EGRE_STAT_RX_ACKS);
-	/* Valid: within the last 2^31 numbers we sent */
-	if (!READ_ONCE(s->tx_started) || egre_seq_diff(next - 1, ack) < 0) {
+	if (!egre_ack_valid(next, READ_ONCE(s->tx_started), ack)) {
 		egre_stat_inc(s, EGRE_STAT_RX_BAD_ACK);
 		return;
 	}
-	if (egre_seq_after(ack, s->rx_ack) || s->rx_ack == 0)
-		s->rx_ack = ack;
+	if (!s->rx_ack_valid || egre_seq_after(ack, s->rx_ack)) {
+		WRITE_ONCE(s->rx_ack, ack);
+		s->rx_ack_valid = true;
+	}
 }
 
 /**
