@@ -119,25 +119,25 @@ test_flood_with_neighbour()
 	dmesg_clean
 }
 
-# Create and delete sessions in bulk, and change attributes, while
-# traffic flows through a neighbouring session
+# Create and delete sessions in bulk (3 rounds of $EGRE_CHURN, default
+# 1000), and change attributes, while traffic flows through a neighbour
 test_churn()
 {
-	local i f=/tmp/egre-churn-$$ p
+	local i f=/tmp/egre-churn-$$ p n=${EGRE_CHURN:-1000}
 	dmesg_mark
 	setup_hostile
 	ip netns exec "$B" ping -f -W 1 10.1.0.1 >/dev/null 2>&1 &
 	p=$!
 	for i in 1 2 3; do
-		awk 'BEGIN { for (i = 100; i < 1100; i++) printf "link add c%d type egre remote 192.0.2.2 call-id %d\n", i, i }' >"$f"
+		awk -v n="$n" 'BEGIN { for (i = 100; i < 100 + n; i++) printf "link add c%d type egre remote 192.0.2.2 call-id %d\n", i, i }' >"$f"
 		ip -n "$A" -batch "$f"
-		awk 'BEGIN { for (i = 100; i < 1100; i++) printf "link set c%d up\n", i }' >"$f"
+		awk -v n="$n" 'BEGIN { for (i = 100; i < 100 + n; i++) printf "link set c%d up\n", i }' >"$f"
 		ip -n "$A" -batch "$f"
 		ip -n "$A" link set e1 type egre ttl 10 tos 0x10 acfc on pfc on ack-delay 0
 		ip -n "$A" link set e1 type egre ttl inherit tos inherit acfc off pfc off ack-delay 50
 		ip -n "$B" link set e0 type egre nopmtudisc
 		ip -n "$B" link set e0 type egre pmtudisc
-		awk 'BEGIN { for (i = 100; i < 1100; i++) printf "link del c%d\n", i }' >"$f"
+		awk -v n="$n" 'BEGIN { for (i = 100; i < 100 + n; i++) printf "link del c%d\n", i }' >"$f"
 		ip -n "$A" -batch "$f"
 	done
 	rm -f "$f"
