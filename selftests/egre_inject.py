@@ -59,6 +59,9 @@ def build(case, call, seq, ack):
         "data_acfc": lambda: gre(sa, call, seq, None, b"\x00\x21" + ipv4_udp()),
         "data_trailer": lambda: gre(sa, call, seq, None, data, plen=len(data))
         + b"\xde\xad\xbe\xef",
+        # 3 KB: the sender's IP layer fragments it (see main)
+        "data_big": lambda: gre(sa, call, seq, None,
+                                PPP_IP + ipv4_udp(data=bytes(2900))),
         "ack_only": lambda: gre(K | A | 1, call, None, ack),
         # dropped by the session
         "non_ip": lambda: gre(sa, call, seq, None, LCP_ECHO),
@@ -100,6 +103,8 @@ def main():
     p.add_argument("case")
     a = p.parse_args()
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
+    # let the IP layer fragment what does not fit (IP_PMTUDISC_DONT)
+    s.setsockopt(socket.IPPROTO_IP, 10, 0)
     if a.src:
         s.bind((a.src, 0))
     for i in range(a.count):
