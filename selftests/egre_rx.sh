@@ -104,15 +104,15 @@ test_valid_variants()
 	expect_delta "rx_data:+1 rx_packets:+1" data_acfc_pfc --seq 3
 	expect_delta "rx_data:+1 rx_packets:+1" data_trailer --seq 4
 	# an IP-fragmented GRE packet is reassembled, then handled once
-	expect_delta "rx_data:+1 rx_packets:+1" data_big --seq 10
-	expect_delta "rx_duplicate:+1" data_big --seq 10
+	expect_delta "rx_data:+1 rx_packets:+1" data_big --seq 5
+	expect_delta "rx_duplicate:+1" data_big --seq 5
 	# lone ack for something we never sent
 	expect_delta "rx_ack_only:+1 rx_acks:+1 rx_bad_ack:+1" ack_only --ack 5
 	# send one packet out, then ack it: a valid ack
 	ip netns exec "$A" ping -c 1 -W 0.2 10.0.0.2 >/dev/null || true
 	expect_delta "rx_ack_only:+1 rx_acks:+1" ack_only --ack 0
 	expect_stat "$A" e0 rx_ack 0
-	expect_delta "rx_data:+1 rx_packets:+1 rx_acks:+1" data_ack --seq 11 --ack 0
+	expect_delta "rx_data:+1 rx_packets:+1 rx_acks:+1" data_ack --seq 6 --ack 0
 }
 
 test_sequence()
