@@ -92,7 +92,7 @@ guest_suite()
 	local abi=$1 log=.build/guest-$1.log line p f s
 	# shellcheck disable=SC2086
 	EGRE_KO=$top/.build/$abi/egre.ko vm/run.sh --abi "$abi" \
-		--mem "${EGRE_VM_MEM:-8G}" --timeout "${EGRE_VM_TIMEOUT:-1500}" \
+		--mem "${EGRE_VM_MEM:-8G}" --timeout "${EGRE_VM_TIMEOUT:-2400}" \
 		--log "$log" -- selftests/run.sh ${EGRE_TESTS:-}
 	local rc=$?
 	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
