@@ -8,16 +8,8 @@
 #   EGRE_KO=path/to/egre.ko selftests/run.sh [script...]
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-TESTS=(
-	egre_netlink.sh
-	egre_traffic.sh
-	egre_rx.sh
-	egre_netns.sh
-	egre_stress.sh
-	egre_underlay.sh
-	egre_scale.sh
-	egre_module.sh
-)
+# the list, in order, is TEST_PROGS in selftests/Makefile
+mapfile -t TESTS < <(sed -n 's/^TEST_PROGS [+:]*= *//p' "$HERE/Makefile")
 [ $# -gt 0 ] && TESTS=("$@")
 
 export EGRE_KO=${EGRE_KO:-$HERE/../egre.ko}
