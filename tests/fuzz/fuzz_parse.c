@@ -11,20 +11,8 @@
  * - rebuilding the header from the decoded fields gives back the input's
  *   bytes (the parser accepts exactly what the builder can produce).
  */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "../egre_user.h"
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef int32_t s32;
-typedef uint64_t u64;
-
-#include "../../egre_proto.h"
-
-#define CHECK(x) do { if (!(x)) abort(); } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

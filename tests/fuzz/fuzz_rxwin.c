@@ -12,20 +12,8 @@
  * - lost counts add up: accepted + lost = span from the first to the last
  *   accepted number, as long as the stream moves forward by less than 2^31.
  */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "../egre_user.h"
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef int32_t s32;
-typedef uint64_t u64;
-
-#include "../../egre_proto.h"
-
-#define CHECK(x) do { if (!(x)) abort(); } while (0)
 #define MAX_SEQS 4096
 
 static int seen_has(const u32 *seen, size_t n, u32 v)

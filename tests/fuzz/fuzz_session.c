@@ -16,20 +16,8 @@
  *
  * Each event is 3 bytes: a type and a 16-bit signed offset.
  */
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "../egre_user.h"
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef int32_t s32;
-typedef uint64_t u64;
-
-#include "../../egre_proto.h"
-
-#define CHECK(x) do { if (!(x)) abort(); } while (0)
 
 struct session {
 	/* transmit */

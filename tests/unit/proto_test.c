@@ -6,18 +6,9 @@
  * rejection class, and the receive window across the 2^32 wrap.
  * Prints KTAP; "make -C tests/unit check" builds it with sanitizers.
  */
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef int32_t s32;
-typedef uint64_t u64;
-
-#include "../../egre_proto.h"
+#include "../egre_user.h"
 
 static int n, failed;
 
