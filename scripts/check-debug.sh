@@ -15,6 +15,8 @@
 #   EGRE_SCALE_SESSIONS       sessions in egre_scale.sh (default here 4096:
 #                             lockdep tracks at most 8192 lock classes, and
 #                             every netdev brings its own)
+#   EGRE_FLOOD_COUNT, EGRE_CHURN  egre_stress.sh sizes (default here 5000, 300,
+#                             as on make check's second kernel)
 #
 # Inside the guest this script runs itself with --in-guest: it clears
 # kmemleak, runs selftests/run.sh, then checks the kernel log and scans for
@@ -92,7 +94,7 @@ summary()	# passed failed skipped [message]: the last line, and the status
 kernel=$(vm/build-debug-kernel.sh | tail -n 1)
 [ -f "$kernel" ] || summary 0 1 0 "debug kernel build (vm/build-debug-kernel.sh)"
 kroot=$(dirname "$(dirname "$kernel")")
-rel=${kernel##*/vmlinux-}
+rel=${kernel##*/vmlinuz-}
 moddir=$kroot/lib/modules/$rel
 tree=$moddir/build
 name=debug-$(basename "$kroot")
@@ -112,9 +114,10 @@ make -s -C iproute2 >/dev/null || summary 0 1 0 "iproute2 plugin builds"
 log=$top/.build/guest-$name.log
 # shellcheck disable=SC2086
 EGRE_KO=$dir/egre.ko EGRE_SCALE_SESSIONS=${EGRE_SCALE_SESSIONS:-4096} \
+	EGRE_FLOOD_COUNT=${EGRE_FLOOD_COUNT:-5000} EGRE_CHURN=${EGRE_CHURN:-300} \
 	vm/run.sh --kernel "$kernel" --moddir "$moddir" --cpus 2 \
 	--mem "${EGRE_VM_MEM:-8G}" --timeout "${EGRE_VM_TIMEOUT:-7200}" \
-	--append kmemleak=on --log "$log" \
+	--log "$log" \
 	-- scripts/check-debug.sh --in-guest ${EGRE_TESTS:-}
 rc=$?
 line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)

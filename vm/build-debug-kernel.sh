@@ -14,14 +14,14 @@
 #
 #   $EGRE_CACHE/debug/HASH/obj                   the build tree: make -C it M=DIR
 #   $EGRE_CACHE/debug/HASH/boot/vmlinuz-RELEASE  bzImage
-#   $EGRE_CACHE/debug/HASH/boot/vmlinux-RELEASE  vmlinux (booted through PVH)
 #   $EGRE_CACHE/debug/HASH/boot/config-RELEASE
 #   $EGRE_CACHE/debug/HASH/lib/modules/RELEASE   modules_install (build -> obj)
 #
 # HASH covers the fragment, the source package version, the compiler and this
 # script's recipe version, so a repeated run finds the kernel built and skips
 # everything.  The last line of output is the kernel to boot,
-# .../debug/HASH/boot/vmlinux-RELEASE (vm/run.sh --kernel).
+# .../debug/HASH/boot/vmlinuz-RELEASE (vm/run.sh --kernel); its modules are
+# in .../debug/HASH/lib/modules/RELEASE (vm/run.sh --moddir).
 #
 # Environment: EGRE_CACHE (default /var/cache/egre-vm), EGRE_KSRC_VERSION
 # (linux-source-6.1 version; default the candidate apt knows), EGRE_JOBS
@@ -91,7 +91,7 @@ kernel_path()
 {
 	local rel
 	rel=$(cat "$out/release")
-	echo "$out/boot/vmlinux-$rel"
+	echo "$out/boot/vmlinuz-$rel"
 }
 if [ -e "$out/.complete" ]; then
 	say "cached: $out ($(cat "$out/build-seconds" 2>/dev/null || echo '?') s cold build)"
@@ -145,7 +145,6 @@ secs=$(($(date +%s) - start))
 
 rel=$(cat "$obj/include/config/kernel.release")
 cp "$obj/arch/x86/boot/bzImage" "$out/boot/vmlinuz-$rel"
-ln -s ../obj/vmlinux "$out/boot/vmlinux-$rel"
 cp "$obj/.config" "$out/boot/config-$rel"
 [ -e "$out/lib/modules/$rel/modules.builtin" ] || die "modules_install left no modules.builtin"
 echo "$rel" >"$out/release"

@@ -13,7 +13,6 @@
  */
 #include "../egre_user.h"
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct egre_hdr_info h;

@@ -18,7 +18,6 @@
  */
 #include "../egre_user.h"
 
-
 struct session {
 	/* transmit */
 	u32 next;
