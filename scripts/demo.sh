@@ -46,10 +46,13 @@ if [ "${EGRE_IN_GUEST:-0}" = 1 ] || [ "${EGRE_DIRECT:-0}" = 1 ]; then
 	wait $cap 2>/dev/null || true
 
 	say "The enhanced GRE packets, decoded by tshark"
-	tshark -r /tmp/demo.pcap -o gui.column.format:'"No.","%m","Source","%s","Destination","%d","Info","%i"' \
-		-T fields -e ip.src -e ip.dst -e gre.flags.sequence_number -e gre.sequence_number \
-		-e gre.flags.ack -e gre.ack_number -e gre.key.payload_length -e gre.key.call_id \
-		-E header=y 2>/dev/null | column -t
+	tshark -r /tmp/demo.pcap -T fields -E header=y -E separator=, \
+		-E occurrence=f -e ip.src -e ip.dst \
+		-e gre.flags.sequence_number -e gre.sequence_number \
+		-e gre.flags.ack -e gre.ack_number -e gre.key.payload_length \
+		-e gre.key.call_id 2>/dev/null |
+		awk -F, -v OFS=, '{ for (i = 1; i <= NF; i++) if ($i == "") $i = "-"; print }' |
+		column -t -s,
 	tshark -r /tmp/demo.pcap -c 1 -V -O gre,ppp 2>/dev/null | sed -n '/Generic Routing/,$p'
 
 	say "Counters: device and egre protocol counters"
