@@ -17,8 +17,8 @@
 #   $EGRE_CACHE/debug/HASH/boot/config-RELEASE
 #   $EGRE_CACHE/debug/HASH/lib/modules/RELEASE   modules_install (build -> obj)
 #
-# HASH covers the fragment, the source package version, the compiler and this
-# script's recipe version, so a repeated run finds the kernel built and skips
+# HASH covers the fragment's settings (not its comments), the source package
+# version, the compiler and this script's recipe version, so a repeated run finds the kernel built and skips
 # everything.  The last line of output is the kernel to boot,
 # .../debug/HASH/boot/vmlinuz-RELEASE (vm/run.sh --kernel); its modules are
 # in .../debug/HASH/lib/modules/RELEASE (vm/run.sh --moddir).
@@ -61,7 +61,8 @@ fi
 mkdir -p "$cache/src" "$cache/debug"
 src=$cache/src/${pkg}_$version
 hash=$( { echo "recipe $recipe"; echo "$pkg $version"; gcc --version | head -n 1
-	cat "$frag"; } | sha256sum | cut -c1-16)
+	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$frag"; } |
+	sha256sum | cut -c1-16)
 out=$cache/debug/$hash
 
 # One build per cache at a time; a second caller waits, then finds it done.
