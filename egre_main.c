@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <net/ip.h>
 #include <net/netns/generic.h>
+#include <net/pkt_sched.h>
 #include <net/route.h>
 #include <net/rtnetlink.h>
 
@@ -22,10 +23,13 @@ unsigned int egre_net_id __read_mostly;
 /* Counter names: ethtool -S, and the order of IFLA_EGRE_XSTATS_RX_DATA.. */
 static const char egre_xstat_names[][ETH_GSTRING_LEN] = {
 	"rx_data", "rx_duplicate", "rx_old", "rx_lost", "rx_ack_only",
-	"rx_acks", "rx_bad_ack", "rx_non_ip", "rx_bad_ppp",
+	"rx_acks", "rx_bad_ack", "rx_non_ip", "rx_bad_ppp", "rx_jump",
+	"rx_reordered", "rx_reorder_timeout", "rx_queue_purge",
 	"tx_data", "tx_acks", "tx_ack_only", "tx_bad_proto", "tx_no_route",
-	"tx_loop", "tx_too_big", "tx_nomem",
-	"tx_seq", "rx_seq", "rx_ack",
+	"tx_loop", "tx_too_big", "tx_nomem", "tx_window_wait",
+	"tx_window_purge", "tx_ack_timeout", "rtt_samples",
+	"tx_seq", "rx_seq", "rx_ack", "srtt_us", "ato_us", "ack_delay_us",
+	"tx_window", "tx_in_flight", "tx_queued", "rx_queued",
 	"net_rx_bad_header", "net_rx_bad_length", "net_rx_no_session",
 };
 
@@ -46,7 +50,7 @@ static void egre_xstats_collect(const struct net_device *dev, u64 *v)
 	BUILD_BUG_ON(ARRAY_SIZE(egre_xstat_names) != EGRE_XSTATS_NUM);
 	BUILD_BUG_ON(EGRE_XSTATS_FIRST + EGRE_STAT_NUM !=
 		     IFLA_EGRE_XSTATS_TX_SEQ);
-	BUILD_BUG_ON(IFLA_EGRE_XSTATS_RX_ACK + 1 !=
+	BUILD_BUG_ON(IFLA_EGRE_XSTATS_RX_QUEUED + 1 !=
 		     IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER);
 	BUILD_BUG_ON(IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER + EGRE_NSTAT_NUM !=
 		     __IFLA_EGRE_XSTATS_MAX);
@@ -55,8 +59,16 @@ static void egre_xstats_collect(const struct net_device *dev, u64 *v)
 	gauge[0] = (u32)atomic_read(&s->tx_seq);
 	gauge[1] = READ_ONCE(s->rx_last);
 	gauge[2] = READ_ONCE(s->rx_ack);
+	gauge[3] = READ_ONCE(s->srtt);
+	gauge[4] = READ_ONCE(s->ato);
+	gauge[5] = egre_session_ack_delay_us(s);
+	gauge[6] = READ_ONCE(s->cfg.peer_window) ? READ_ONCE(s->tx_win) : 0;
+	gauge[7] = egre_session_in_flight(s);
+	gauge[8] = skb_queue_len_lockless(&s->txq);
+	gauge[9] = READ_ONCE(s->rxq.count);
+	BUILD_BUG_ON(IFLA_EGRE_XSTATS_RX_QUEUED - IFLA_EGRE_XSTATS_TX_SEQ != 9);
 	egre_counters_sum(egre_pernet(s->net)->stats, EGRE_NSTAT_NUM,
-			  gauge + 3);
+			  gauge + 10);
 }
 
 /* netdevice */
@@ -66,14 +78,29 @@ static int egre_dev_init(struct net_device *dev)
 	struct egre_dev *ed = netdev_priv(dev);
 	int err;
 
+	ed->session.deliver = egre_dev_deliver;
 	err = egre_session_init(&ed->session, dev);
 	if (err)
 		return err;
-	err = gro_cells_init(&ed->gro_cells, dev);
-	if (err) {
-		egre_session_free(&ed->session);
-		return err;
-	}
+	skb_queue_head_init(&ed->rx_napi);
+	netif_napi_add(dev, &ed->napi, egre_dev_poll);
+	return 0;
+}
+
+static int egre_dev_open(struct net_device *dev)
+{
+	struct egre_dev *ed = netdev_priv(dev);
+
+	napi_enable(&ed->napi);
+	return 0;
+}
+
+static int egre_dev_stop(struct net_device *dev)
+{
+	struct egre_dev *ed = netdev_priv(dev);
+
+	napi_disable(&ed->napi);
+	skb_queue_purge(&ed->rx_napi);
 	return 0;
 }
 
@@ -93,7 +120,9 @@ static void egre_dev_free(struct net_device *dev)
 {
 	struct egre_dev *ed = netdev_priv(dev);
 
-	gro_cells_destroy(&ed->gro_cells);
+	/* closed and unlisted: no poller, no netpoll reader is left */
+	__netif_napi_del(&ed->napi);
+	skb_queue_purge(&ed->rx_napi);
 	egre_session_free(&ed->session);
 }
 
@@ -107,10 +136,12 @@ static void egre_get_stats64(struct net_device *dev,
 	dev_get_tstats64(dev, tot);
 	egre_counters_sum(s->stats, EGRE_STAT_NUM, c);
 	tot->rx_dropped += c[EGRE_STAT_RX_DUPLICATE] + c[EGRE_STAT_RX_OLD] +
-			   c[EGRE_STAT_RX_NON_IP];
+			   c[EGRE_STAT_RX_NON_IP] + c[EGRE_STAT_RX_JUMP] +
+			   c[EGRE_STAT_RX_QUEUE_PURGE];
 	tot->rx_errors += c[EGRE_STAT_RX_BAD_PPP];
 	tot->rx_frame_errors += c[EGRE_STAT_RX_BAD_PPP];
-	tot->tx_dropped += c[EGRE_STAT_TX_BAD_PROTO] + c[EGRE_STAT_TX_NOMEM];
+	tot->tx_dropped += c[EGRE_STAT_TX_BAD_PROTO] + c[EGRE_STAT_TX_NOMEM] +
+			   c[EGRE_STAT_TX_WINDOW_PURGE];
 	tot->tx_errors += c[EGRE_STAT_TX_NO_ROUTE] + c[EGRE_STAT_TX_LOOP] +
 			  c[EGRE_STAT_TX_TOO_BIG];
 	tot->tx_carrier_errors += c[EGRE_STAT_TX_NO_ROUTE];
@@ -120,6 +151,8 @@ static void egre_get_stats64(struct net_device *dev,
 static const struct net_device_ops egre_netdev_ops = {
 	.ndo_init		= egre_dev_init,
 	.ndo_uninit		= egre_dev_uninit,
+	.ndo_open		= egre_dev_open,
+	.ndo_stop		= egre_dev_stop,
 	.ndo_start_xmit		= egre_dev_xmit,
 	.ndo_get_stats64	= egre_get_stats64,
 };
@@ -162,7 +195,11 @@ static void egre_setup(struct net_device *dev)
 	dev->ethtool_ops = &egre_ethtool_ops;
 	dev->type = ARPHRD_PPP;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
-	dev->priv_flags |= IFF_NO_QUEUE;
+	/*
+	 * A queue (unlike most tunnels): with a transmit window the device
+	 * queue is stopped while the session's own queue is full.
+	 */
+	dev->tx_queue_len = DEFAULT_TX_QUEUE_LEN;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->mtu = ETH_DATA_LEN - EGRE_OVERHEAD;
@@ -224,6 +261,11 @@ static const struct nla_policy egre_policy[IFLA_EGRE_MAX + 1] = {
 	[IFLA_EGRE_ACFC]	 = { .type = NLA_U8 },
 	[IFLA_EGRE_PFC]		 = { .type = NLA_U8 },
 	[IFLA_EGRE_ACK_DELAY]	 = { .type = NLA_U32 },
+	[IFLA_EGRE_PEER_WINDOW]	 = { .type = NLA_U16 },
+	[IFLA_EGRE_REORDER_DEPTH] = { .type = NLA_U16 },
+	[IFLA_EGRE_REORDER_TIMEOUT] = { .type = NLA_U32 },
+	[IFLA_EGRE_MAX_AHEAD]	 = { .type = NLA_U32 },
+	[IFLA_EGRE_START_SEQ]	 = { .type = NLA_U32 },
 };
 
 static bool egre_bad_bool(const struct nlattr *attr)
@@ -263,9 +305,32 @@ static int egre_validate(struct nlattr *tb[], struct nlattr *data[],
 		}
 	}
 	if (data[IFLA_EGRE_ACK_DELAY] &&
-	    nla_get_u32(data[IFLA_EGRE_ACK_DELAY]) > EGRE_ACK_DELAY_MAX) {
+	    nla_get_u32(data[IFLA_EGRE_ACK_DELAY]) > EGRE_ACK_DELAY_MAX &&
+	    nla_get_u32(data[IFLA_EGRE_ACK_DELAY]) != EGRE_ACK_DELAY_AUTO) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_ACK_DELAY],
-				    "egre: ack-delay: must be at most 10000 ms");
+				    "egre: ack-delay: at most 10000 ms, or auto");
+		return -ERANGE;
+	}
+	if (data[IFLA_EGRE_REORDER_DEPTH] &&
+	    nla_get_u16(data[IFLA_EGRE_REORDER_DEPTH]) >
+	    EGRE_REORDER_DEPTH_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_REORDER_DEPTH],
+				    "egre: reorder-depth: at most 1024");
+		return -ERANGE;
+	}
+	if (data[IFLA_EGRE_REORDER_TIMEOUT] &&
+	    (!nla_get_u32(data[IFLA_EGRE_REORDER_TIMEOUT]) ||
+	     nla_get_u32(data[IFLA_EGRE_REORDER_TIMEOUT]) >
+	     EGRE_REORDER_TIMEOUT_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_REORDER_TIMEOUT],
+				    "egre: reorder-timeout: 1 to 10000 ms");
+		return -ERANGE;
+	}
+	if (data[IFLA_EGRE_MAX_AHEAD] &&
+	    (!nla_get_u32(data[IFLA_EGRE_MAX_AHEAD]) ||
+	     nla_get_u32(data[IFLA_EGRE_MAX_AHEAD]) > EGRE_MAX_AHEAD_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_MAX_AHEAD],
+				    "egre: max-ahead: 1 to 2147483647");
 		return -ERANGE;
 	}
 	if (egre_bad_bool(data[IFLA_EGRE_PMTUDISC])) {
@@ -310,6 +375,17 @@ static void egre_cfg_apply(struct egre_cfg *cfg, struct nlattr *data[])
 		cfg->pfc = nla_get_u8(data[IFLA_EGRE_PFC]);
 	if (data[IFLA_EGRE_ACK_DELAY])
 		cfg->ack_delay = nla_get_u32(data[IFLA_EGRE_ACK_DELAY]);
+	if (data[IFLA_EGRE_PEER_WINDOW])
+		cfg->peer_window = nla_get_u16(data[IFLA_EGRE_PEER_WINDOW]);
+	if (data[IFLA_EGRE_REORDER_DEPTH])
+		cfg->reorder_depth = nla_get_u16(data[IFLA_EGRE_REORDER_DEPTH]);
+	if (data[IFLA_EGRE_REORDER_TIMEOUT])
+		cfg->reorder_timeout =
+			nla_get_u32(data[IFLA_EGRE_REORDER_TIMEOUT]);
+	if (data[IFLA_EGRE_MAX_AHEAD])
+		cfg->max_ahead = nla_get_u32(data[IFLA_EGRE_MAX_AHEAD]);
+	if (data[IFLA_EGRE_START_SEQ])
+		cfg->start_seq = nla_get_u32(data[IFLA_EGRE_START_SEQ]);
 }
 
 /* Checks that need the netns: the underlay device and uniqueness */
@@ -320,6 +396,12 @@ static int egre_cfg_check(struct net *net, const struct egre_cfg *cfg,
 {
 	struct egre_session *other;
 
+	if (cfg->max_ahead < cfg->reorder_depth) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_MAX_AHEAD] ? :
+				    data[IFLA_EGRE_REORDER_DEPTH],
+				    "egre: max-ahead: less than reorder-depth");
+		return -EINVAL;
+	}
 	if (cfg->link && !__dev_get_by_index(net, cfg->link)) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_LINK],
 				    "egre: link: no such device in the underlay network namespace");
@@ -345,6 +427,9 @@ static int egre_newlink(struct net *src_net, struct net_device *dev,
 		.ttl = EGRE_TTL_DEFAULT,
 		.pmtudisc = true,
 		.ack_delay = EGRE_ACK_DELAY_DEFAULT,
+		.reorder_depth = EGRE_REORDER_DEPTH_DEFAULT,
+		.reorder_timeout = EGRE_REORDER_TIMEOUT_DEFAULT,
+		.max_ahead = EGRE_MAX_AHEAD_DEFAULT,
 	};
 	int mtu, err;
 
@@ -399,6 +484,10 @@ static int egre_changelink(struct net_device *dev, struct nlattr *tb[],
 		egre_session_unhash(en, s);
 		synchronize_net();
 		s->cfg = cfg;
+		/* tunables that own state are applied below */
+		s->cfg.reorder_depth = old.reorder_depth;
+		s->cfg.max_ahead = old.max_ahead;
+		s->cfg.peer_window = old.peer_window;
 		if (identity)
 			egre_session_reset(s);
 		dst_cache_reset(&s->dst_cache);
@@ -412,15 +501,27 @@ static int egre_changelink(struct net_device *dev, struct nlattr *tb[],
 			return err;
 		}
 		egre_dev_bind(dev, s);
-		return 0;
 	}
 
+	err = egre_session_set_reorder(s, cfg.reorder_depth);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_REORDER_DEPTH],
+				    "egre: reorder-depth: no memory for the queue");
+		return err;
+	}
 	WRITE_ONCE(s->cfg.ttl, cfg.ttl);
 	WRITE_ONCE(s->cfg.pmtudisc, cfg.pmtudisc);
 	WRITE_ONCE(s->cfg.acfc, cfg.acfc);
 	WRITE_ONCE(s->cfg.pfc, cfg.pfc);
 	WRITE_ONCE(s->cfg.ack_delay, cfg.ack_delay);
-	if (cfg.tos != old.tos) {
+	WRITE_ONCE(s->cfg.reorder_timeout, cfg.reorder_timeout);
+	if (cfg.max_ahead != s->cfg.max_ahead)
+		egre_session_set_max_ahead(s, cfg.max_ahead);
+	if (cfg.peer_window != s->cfg.peer_window)
+		egre_session_set_window(s, cfg.peer_window);
+	if (data[IFLA_EGRE_START_SEQ])
+		egre_session_set_start_seq(s, cfg.start_seq);
+	if (cfg.tos != s->cfg.tos) {
 		WRITE_ONCE(s->cfg.tos, cfg.tos);
 		dst_cache_reset(&s->dst_cache);
 	}
@@ -447,7 +548,11 @@ static size_t egre_get_size(const struct net_device *dev)
 	       nla_total_size(1) +	/* IFLA_EGRE_PMTUDISC */
 	       nla_total_size(1) +	/* IFLA_EGRE_ACFC */
 	       nla_total_size(1) +	/* IFLA_EGRE_PFC */
-	       nla_total_size(4);	/* IFLA_EGRE_ACK_DELAY */
+	       nla_total_size(4) +	/* IFLA_EGRE_ACK_DELAY */
+	       nla_total_size(2) +	/* IFLA_EGRE_PEER_WINDOW */
+	       nla_total_size(2) +	/* IFLA_EGRE_REORDER_DEPTH */
+	       nla_total_size(4) +	/* IFLA_EGRE_REORDER_TIMEOUT */
+	       nla_total_size(4);	/* IFLA_EGRE_MAX_AHEAD */
 }
 
 static int egre_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -464,7 +569,11 @@ static int egre_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_EGRE_PMTUDISC, cfg->pmtudisc) ||
 	    nla_put_u8(skb, IFLA_EGRE_ACFC, cfg->acfc) ||
 	    nla_put_u8(skb, IFLA_EGRE_PFC, cfg->pfc) ||
-	    nla_put_u32(skb, IFLA_EGRE_ACK_DELAY, cfg->ack_delay))
+	    nla_put_u32(skb, IFLA_EGRE_ACK_DELAY, cfg->ack_delay) ||
+	    nla_put_u16(skb, IFLA_EGRE_PEER_WINDOW, cfg->peer_window) ||
+	    nla_put_u16(skb, IFLA_EGRE_REORDER_DEPTH, cfg->reorder_depth) ||
+	    nla_put_u32(skb, IFLA_EGRE_REORDER_TIMEOUT, cfg->reorder_timeout) ||
+	    nla_put_u32(skb, IFLA_EGRE_MAX_AHEAD, cfg->max_ahead))
 		return -EMSGSIZE;
 	return 0;
 }

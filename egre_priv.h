@@ -17,12 +17,20 @@
  * - session->cfg is written under RTNL only.  Fields read on the fast path
  *   are read with READ_ONCE; a change of identity (addresses, call IDs)
  *   unhashes the session and waits for readers first.
- * - session->rx_lock (BH-safe spinlock) serialises the receive window and the
- *   last ack received.  Transmit never takes it: the next sequence number is
- *   an atomic, and rx_last/ack_sent are single words written with
+ * - session->rx_lock (BH-safe spinlock) serialises the receive state (the
+ *   reorder queue and its timer, the last ack received, the RTT estimator).
+ *   Transmit without a window never takes a lock: the next sequence number
+ *   is an atomic, and rx_last/ack_sent are single words written with
  *   WRITE_ONCE (a race can at worst repeat an ack, which is harmless).
- * - The ack timer is shut down in ndo_uninit, after the session is unhashed
- *   and readers are gone, so nothing can re-arm it.
+ * - session->tx_lock (BH-safe spinlock) serialises the transmit window (its
+ *   queue, the acked mark, the window size, the ack-timeout timer); it is
+ *   taken only when peer-window is set.  rx_lock and tx_lock are never held
+ *   together, and packets are handed on (delivered or sent) after the lock
+ *   is dropped, so no lock is held across the stack or a nested device.
+ * - The RTT sample is claimed by one transmitter through rtt_state (IDLE ->
+ *   BUSY -> ARMED, release/acquire) and consumed under rx_lock.
+ * - The timers are shut down in ndo_uninit, after the session is unhashed
+ *   and readers are gone, so nothing can re-arm them.
  * - The MTU work item holds a device reference while queued; the device
  *   destructor (after the last reference, outside RTNL) cancels it, which
  *   waits for a running instance to return.
@@ -36,7 +44,6 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/dst_cache.h>
-#include <net/gro_cells.h>
 #include <net/netns/generic.h>
 
 #include "egre_proto.h"
@@ -55,6 +62,10 @@ enum egre_stat {
 	EGRE_STAT_RX_BAD_ACK,
 	EGRE_STAT_RX_NON_IP,
 	EGRE_STAT_RX_BAD_PPP,
+	EGRE_STAT_RX_JUMP,
+	EGRE_STAT_RX_REORDERED,
+	EGRE_STAT_RX_REORDER_TIMEOUT,
+	EGRE_STAT_RX_QUEUE_PURGE,
 	EGRE_STAT_TX_DATA,
 	EGRE_STAT_TX_ACKS,
 	EGRE_STAT_TX_ACK_ONLY,
@@ -63,6 +74,10 @@ enum egre_stat {
 	EGRE_STAT_TX_LOOP,
 	EGRE_STAT_TX_TOO_BIG,
 	EGRE_STAT_TX_NOMEM,
+	EGRE_STAT_TX_WINDOW_WAIT,
+	EGRE_STAT_TX_WINDOW_PURGE,
+	EGRE_STAT_TX_ACK_TIMEOUT,
+	EGRE_STAT_RTT_SAMPLES,
 	EGRE_STAT_NUM,
 };
 
@@ -98,14 +113,33 @@ struct egre_cfg {
 	__be32 local;		/* 0: chosen by routing; else also rx filter */
 	__be32 remote;
 	int link;		/* underlay ifindex, 0: any */
-	u32 ack_delay;		/* ms */
+	u32 ack_delay;		/* ms, or EGRE_ACK_DELAY_AUTO */
+	u32 reorder_timeout;	/* ms */
+	u32 max_ahead;
+	u32 start_seq;		/* first transmit sequence number */
 	u16 call_id;
 	u16 peer_call_id;
+	u16 peer_window;	/* 0: no transmit window */
+	u16 reorder_depth;
 	u8 ttl;			/* EGRE_TTL_INHERIT or a value */
 	u8 tos;			/* EGRE_TOS_INHERIT or a value */
 	bool pmtudisc;
 	bool acfc;
 	bool pfc;
+};
+
+/* Transmit window (RFC 2637 App. B) and RTT (App. A) bounds */
+#define EGRE_TXQ_LIMIT		64	/* packets waiting for the window */
+#define EGRE_ATO_MIN_US		10000
+#define EGRE_ATO_MAX_US		3000000
+#define EGRE_ATO_INITIAL_US	1000000
+#define EGRE_ACK_DELAY_AUTO_MIN_US	2000
+#define EGRE_ACK_DELAY_AUTO_MAX_US	500000
+
+enum egre_rtt_state {
+	EGRE_RTT_IDLE,		/* no sample in flight */
+	EGRE_RTT_BUSY,		/* a transmitter is recording one */
+	EGRE_RTT_ARMED,		/* rtt_seq/rtt_stamp wait for their ack */
 };
 
 struct egre_session {
@@ -127,22 +161,50 @@ struct egre_session {
 	struct work_struct mtu_work;	/* lowers the device MTU under RTNL */
 	netdevice_tracker mtu_work_tracker;
 
+	/* front end: takes a delivered PPP frame (BH disabled) */
+	void (*deliver)(struct egre_session *s, struct sk_buff *skb);
+
 	/* receive, under rx_lock */
 	spinlock_t rx_lock;
-	struct egre_rxwin rxwin;
-	u32 rx_last;			/* copy of rxwin.last for lockless readers */
+	struct egre_rxq rxq;
+	u32 rx_last;			/* rxq.next - 1, for lockless readers */
 	bool rx_started;
 	u32 rx_ack;			/* highest valid ack from the peer */
 	bool rx_ack_valid;		/* rx_ack holds one */
 	struct timer_list ack_timer;
+	struct timer_list reorder_timer;	/* skips a gap that stays open */
+
+	/* round-trip time (RFC 2637 App. A), us; written under rx_lock */
+	atomic_t rtt_state;		/* enum egre_rtt_state */
+	u32 rtt_seq;			/* the sequence number being timed */
+	u32 rtt_stamp;			/* when it was sent */
+	u32 srtt;			/* 0: no sample yet */
+	u32 rttvar;
+	u32 ato;			/* ack timeout */
+
+	/* transmit window, under tx_lock (only with peer-window) */
+	spinlock_t tx_lock;
+	struct sk_buff_head txq;	/* waiting for the window to open */
+	u32 tx_acked;			/* highest number acked or timed out */
+	u32 tx_win;			/* current send window */
+	u32 tx_win_credit;		/* acks towards the next increase */
+	struct timer_list ato_timer;	/* ack timeout */
 
 	struct egre_counters __percpu *stats;	/* enum egre_stat */
 };
 
-/* Netdevice front end private area */
+/*
+ * Netdevice front end private area.  Delivered packets go through one NAPI
+ * instance per device, not per-CPU GRO cells: the session hands them over
+ * in sequence order, possibly from different CPUs, and a single queue
+ * drained by a single poller keeps that order up the stack (with GRO).
+ */
+#define EGRE_RX_BACKLOG		1000	/* as netdev_max_backlog's default */
+
 struct egre_dev {
 	struct egre_session session;
-	struct gro_cells gro_cells;
+	struct napi_struct napi;
+	struct sk_buff_head rx_napi;	/* in order, for egre_dev_poll() */
 };
 
 extern unsigned int egre_net_id;
@@ -188,10 +250,21 @@ struct egre_session *egre_session_lookup(struct egre_net *en, __be32 remote,
 int egre_session_hash(struct egre_net *en, struct egre_session *s);
 void egre_session_unhash(struct egre_net *en, struct egre_session *s);
 void egre_session_reset(struct egre_session *s);
+int egre_session_set_reorder(struct egre_session *s, u16 depth);
+void egre_session_set_max_ahead(struct egre_session *s, u32 max_ahead);
+void egre_session_set_window(struct egre_session *s, u16 peer_window);
+void egre_session_set_start_seq(struct egre_session *s, u32 seq);
 void egre_session_pmtu(struct egre_session *s, int mtu);
-bool egre_session_rx(struct egre_session *s,
-		     const struct egre_hdr_info *h);
-bool egre_session_tx_stamp(struct egre_session *s, u32 *seq, u32 *ack);
+void egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h,
+		     struct sk_buff *skb);
+void egre_session_rx_ack_only(struct egre_session *s,
+			      const struct egre_hdr_info *h);
+bool egre_session_tx_window(struct egre_session *s, struct sk_buff *skb,
+			    u32 *seq);
+bool egre_session_tx_stamp(struct egre_session *s, bool have_seq, u32 *seq,
+			   u32 *ack);
+u32 egre_session_ack_delay_us(struct egre_session *s);
+u32 egre_session_in_flight(struct egre_session *s);
 struct egre_counters __percpu *egre_counters_alloc(unsigned int n);
 void egre_counters_sum(struct egre_counters __percpu *p, unsigned int n,
 		       u64 *out);
@@ -200,9 +273,13 @@ void egre_net_destroy_table(struct egre_net *en);
 
 /* egre_xmit.c: encapsulation */
 netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev);
+void egre_xmit_frame(struct egre_session *s, struct sk_buff *skb,
+		     bool have_seq, u32 seq);
 void egre_xmit_ack(struct egre_session *s, u32 ack);
 
-/* egre_rcv.c: the GRE version 1 handler */
+/* egre_rcv.c: the GRE version 1 handler, netdevice delivery */
+void egre_dev_deliver(struct egre_session *s, struct sk_buff *skb);
+int egre_dev_poll(struct napi_struct *napi, int budget);
 int egre_rcv_init(void);
 void egre_rcv_exit(void);
 

@@ -212,60 +212,225 @@ static inline bool egre_ack_valid(u32 next, bool sent_any, u32 ack)
 }
 
 /*
- * Receive sequence window: the highest sequence number accepted and a bitmap
- * of the 64 numbers at and below it (bit i set: last - i was accepted).  It
- * tells a duplicate from a late packet that was never seen.
+ * Receive sequence state: the next number to deliver, a bitmap of the 64
+ * numbers below it (bit i set: next - 1 - i was delivered), and the reorder
+ * queue, a ring of @mask + 1 slots for the numbers next + 1 .. next + depth
+ * (slot seq & mask; more slots than depth, so that next's own slot is always
+ * free).  The caller provides the slots and a way to hand items
+ * on; items are opaque here.  Every item given to egre_rxq_in() is either
+ * delivered (at once or from the queue), refused (the return value says
+ * why), or still queued: egre_rxq_flush() and egre_rxq_purge() empty the
+ * queue.
  */
-#define EGRE_RXWIN_BITS		64
+#define EGRE_RXQ_SEEN_BITS	64
+#define EGRE_RXQ_RESYNC_RUN	3	/* jump-dropped packets that resync */
 
-struct egre_rxwin {
+struct egre_rxq {
 	u64 seen;
-	u32 last;
+	u32 next;		/* next sequence number to deliver */
+	u32 depth;		/* 0: no queue, deliver ahead at once */
+	u32 mask;		/* slots - 1; slots > depth, a power of 2 */
+	u32 count;		/* items queued */
+	u32 max_ahead;		/* largest accepted next..seq distance */
+	u32 jump_seq;		/* last jump-dropped number */
+	u32 jump_run;		/* consecutive jump drops that follow on */
 	bool started;
+	void **slot;
+};
+
+/* What the caller learns from one call: deliveries, and gaps skipped */
+struct egre_rxq_out {
+	void (*deliver)(struct egre_rxq_out *out, void *item);
+	u32 delivered;		/* items handed to deliver() */
+	u32 reordered;		/* of which had waited in the queue */
+	u32 lost;		/* sequence numbers skipped */
 };
 
 enum egre_rx_verdict {
-	EGRE_RX_ACCEPT,		/* in order, or ahead (gap counted) */
-	EGRE_RX_DUPLICATE,	/* this sequence number was accepted before */
-	EGRE_RX_OLD,		/* behind the window, or late and unseen */
+	EGRE_RX_DELIVER,	/* in order: delivered (with any it released) */
+	EGRE_RX_QUEUED,		/* ahead: held until the gap fills or times out */
+	EGRE_RX_DUPLICATE,	/* delivered or queued before: refused */
+	EGRE_RX_OLD,		/* behind, never delivered (skipped): refused */
+	EGRE_RX_JUMP,		/* more than max_ahead ahead: refused */
 };
 
+/* Advance past next: deliver what waits there, or count it lost */
+static inline void egre_rxq_step(struct egre_rxq *q, struct egre_rxq_out *o)
+{
+	void **slot = &q->slot[q->next & q->mask];
+
+	q->seen <<= 1;
+	if (q->depth && *slot) {
+		void *item = *slot;
+
+		*slot = NULL;
+		q->count--;
+		q->seen |= 1;
+		o->delivered++;
+		o->reordered++;
+		o->deliver(o, item);
+	} else {
+		o->lost++;
+	}
+	q->next++;
+}
+
+/* Skip @n numbers from next on, delivering what is queued among them */
+static inline void egre_rxq_skip(struct egre_rxq *q, u32 n,
+				 struct egre_rxq_out *o)
+{
+	while (n && q->count) {
+		egre_rxq_step(q, o);
+		n--;
+	}
+	if (!n)
+		return;
+	/* nothing queued: jump at once */
+	q->seen = n >= EGRE_RXQ_SEEN_BITS ? 0 : q->seen << n;
+	q->next += n;
+	o->lost += n;
+}
+
+/* Deliver the run of queued items that starts at next */
+static inline void egre_rxq_drain(struct egre_rxq *q, struct egre_rxq_out *o)
+{
+	while (q->count && q->slot[q->next & q->mask])
+		egre_rxq_step(q, o);
+}
+
+static inline void egre_rxq_deliver_next(struct egre_rxq *q, void *item,
+					 struct egre_rxq_out *o)
+{
+	q->seen = q->seen << 1 | 1;
+	q->next++;
+	o->delivered++;
+	o->deliver(o, item);
+	egre_rxq_drain(q, o);
+}
+
 /**
- * egre_rxwin_check - account one received sequence number
- * @w: window state
- * @seq: the packet's sequence number
- * @lost: set to the number of sequence numbers skipped when accepted
+ * egre_rxq_in - account one received sequenced packet
+ * @q: receive state
+ * @seq: its sequence number
+ * @item: the packet, delivered through @o or queued (only when the verdict
+ *	is EGRE_RX_DELIVER or EGRE_RX_QUEUED; otherwise the caller keeps it)
+ * @o: deliveries and losses, accumulated
  *
- * The first packet is accepted whatever its number (Linux peers start at 1,
- * Windows at 0).  Returns the verdict; @w changes only on EGRE_RX_ACCEPT.
+ * The first packet sets the numbering (Linux peers start at 1, Windows at
+ * 0).  A packet more than @q->max_ahead ahead is refused, so a single
+ * spoofed or corrupted number cannot move the session; a run of
+ * EGRE_RXQ_RESYNC_RUN refused packets numbered close to each other (each at
+ * most depth + 1 after the previous) is a peer that really jumped, and the
+ * session follows it.
  */
 static inline enum egre_rx_verdict
-egre_rxwin_check(struct egre_rxwin *w, u32 seq, u32 *lost)
+egre_rxq_in(struct egre_rxq *q, u32 seq, void *item, struct egre_rxq_out *o)
 {
-	u32 back;
-	s32 d;
+	u32 d, back;
 
-	*lost = 0;
-	if (!w->started) {
-		w->started = true;
-		w->last = seq;
-		w->seen = 1;
-		return EGRE_RX_ACCEPT;
+	if (!q->started) {
+		q->started = true;
+		q->next = seq;
+		q->seen = 0;
+		q->jump_run = 0;
+		egre_rxq_deliver_next(q, item, o);
+		return EGRE_RX_DELIVER;
 	}
 
-	d = egre_seq_diff(seq, w->last);
-	if (d > 0) {
-		*lost = (u32)d - 1;
-		w->seen = d >= EGRE_RXWIN_BITS ? 1 : (w->seen << d) | 1;
-		w->last = seq;
-		return EGRE_RX_ACCEPT;
+	/* at or behind the last delivered number (serial arithmetic) */
+	if (egre_seq_diff(seq, q->next - 1) <= 0) {
+		back = q->next - 1 - seq;
+		if (back < EGRE_RXQ_SEEN_BITS && (q->seen >> back) & 1)
+			return EGRE_RX_DUPLICATE;
+		return EGRE_RX_OLD;
 	}
-	if (d == 0)
+	d = seq - q->next;
+	if (d > q->max_ahead) {
+		if (q->jump_run && seq - q->jump_seq - 1 <= q->depth)
+			q->jump_run++;
+		else
+			q->jump_run = 1;
+		q->jump_seq = seq;
+		if (q->jump_run < EGRE_RXQ_RESYNC_RUN)
+			return EGRE_RX_JUMP;
+		/* the peer moved on: release what waits, restart at seq */
+		while (q->count)
+			egre_rxq_step(q, o);
+		o->lost += seq - q->next;
+		q->next = seq;
+		q->seen = 0;
+		d = 0;
+	}
+	q->jump_run = 0;
+
+	if (d == 0) {
+		egre_rxq_deliver_next(q, item, o);
+		return EGRE_RX_DELIVER;
+	}
+	if (d > q->depth) {
+		/* beyond the queue: give up the oldest numbers */
+		egre_rxq_skip(q, d - q->depth, o);
+		egre_rxq_drain(q, o);
+		if (q->next == seq) {
+			egre_rxq_deliver_next(q, item, o);
+			return EGRE_RX_DELIVER;
+		}
+	}
+	if (q->slot[seq & q->mask])
 		return EGRE_RX_DUPLICATE;
-	back = w->last - seq;
-	if (back < EGRE_RXWIN_BITS && (w->seen >> back) & 1)
-		return EGRE_RX_DUPLICATE;
-	return EGRE_RX_OLD;
+	q->slot[seq & q->mask] = item;
+	q->count++;
+	return EGRE_RX_QUEUED;
+}
+
+/**
+ * egre_rxq_timeout - the gap at next did not fill in time: skip it
+ * @q: receive state
+ * @o: deliveries and losses
+ *
+ * Skips the missing numbers up to the first queued packet and delivers the
+ * run that starts there.  Returns true when something is still queued (a
+ * further gap, which gets its own timeout).
+ */
+static inline bool egre_rxq_timeout(struct egre_rxq *q, struct egre_rxq_out *o)
+{
+	if (!q->count)
+		return false;
+	while (!q->slot[q->next & q->mask])
+		egre_rxq_step(q, o);
+	egre_rxq_drain(q, o);
+	return q->count;
+}
+
+/* Deliver everything queued in order, skipping every gap */
+static inline void egre_rxq_flush(struct egre_rxq *q, struct egre_rxq_out *o)
+{
+	while (q->count)
+		egre_rxq_step(q, o);
+}
+
+/**
+ * egre_rxq_purge - take everything out of the queue without delivering it
+ * @q: receive state
+ * @drop: called for each queued item
+ * @ctx: passed to @drop
+ *
+ * Returns the number of items dropped.
+ */
+static inline u32 egre_rxq_purge(struct egre_rxq *q,
+				 void (*drop)(void *ctx, void *item), void *ctx)
+{
+	u32 i, n = 0;
+
+	for (i = 0; q->count && i <= q->mask; i++) {
+		if (q->slot[i]) {
+			drop(ctx, q->slot[i]);
+			q->slot[i] = NULL;
+			q->count--;
+			n++;
+		}
+	}
+	return n;
 }
 
 #endif /* _EGRE_PROTO_H */

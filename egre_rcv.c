@@ -3,8 +3,9 @@
  * egre: receive path.  The kernel's GRE demultiplexer hands us every GRE
  * version 1 packet; we validate the header once, find the session by
  * (netns, Call ID, source address), let the session account sequence and
- * ack, strip the PPP framing and give IPv4/IPv6 to the stack through GRO
- * cells.  Every packet that is not delivered increments exactly one counter.
+ * ack (and put the packet in order), strip the PPP framing and give
+ * IPv4/IPv6 to the stack through the device's NAPI instance.  Every packet
+ * that is not delivered increments exactly one counter.
  */
 
 #include <linux/icmp.h>
@@ -54,8 +55,8 @@ static bool egre_inner_ok(struct sk_buff *skb, __be16 protocol)
 	       ipv6_hdr(skb)->version == 6;
 }
 
-/* Netdevice front end: hand an inner IP packet to the stack */
-static void egre_dev_deliver(struct egre_session *s, struct sk_buff *skb)
+/* Netdevice front end: hand an inner IP packet to the stack (BH disabled) */
+void egre_dev_deliver(struct egre_session *s, struct sk_buff *skb)
 {
 	struct net_device *dev = s->dev;
 	struct egre_dev *ed = netdev_priv(dev);
@@ -85,13 +86,42 @@ static void egre_dev_deliver(struct egre_session *s, struct sk_buff *skb)
 	skb->protocol = protocol;
 	skb->pkt_type = PACKET_HOST;
 	skb->dev = dev;
+	/*
+	 * GRO grows the first packet's frags in place: a clone (a veth peer
+	 * in this kernel hands over the sender's own clone, whose frags the
+	 * sender's TCP still owns) gets a private header first.
+	 */
+	if (unlikely(!netif_running(dev) ||
+		     skb_queue_len(&ed->rx_napi) >= EGRE_RX_BACKLOG ||
+		     skb_unclone(skb, GFP_ATOMIC))) {
+		dev_core_stats_rx_dropped_inc(dev);
+		kfree_skb(skb);
+		return;
+	}
 	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&ed->gro_cells, skb);
+	skb_queue_tail(&ed->rx_napi, skb);
+	napi_schedule(&ed->napi);
 	return;
 
 bad_ppp:
 	egre_stat_inc(s, EGRE_STAT_RX_BAD_PPP);
 	kfree_skb(skb);
+}
+
+/* The device's NAPI poller: up the stack in the order the session chose */
+int egre_dev_poll(struct napi_struct *napi, int budget)
+{
+	struct egre_dev *ed = container_of(napi, struct egre_dev, napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && (skb = skb_dequeue(&ed->rx_napi))) {
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
 }
 
 static int egre_rcv(struct sk_buff *skb)
@@ -125,22 +155,24 @@ static int egre_rcv(struct sk_buff *skb)
 		goto drop;
 	}
 
-	if (!egre_session_rx(s, &h)) {
-		/* a lone ack (consumed), or a duplicate or old packet */
-		if (h.has_seq)
-			kfree_skb(skb);
-		else
-			consume_skb(skb);
+	if (!h.has_seq) {
+		egre_session_rx_ack_only(s, &h);
+		consume_skb(skb);
 		return NET_RX_SUCCESS;
 	}
-
-	egre_stat_inc(s, EGRE_STAT_RX_DATA);
 	skb_pull_rcsum(skb, h.hdr_len);
 	if (pskb_trim_rcsum(skb, h.payload_len)) {
 		egre_stat_inc(s, EGRE_STAT_RX_BAD_PPP);
 		goto drop;
 	}
-	egre_dev_deliver(s, skb);
+	/*
+	 * It may wait in the reorder queue: let it refer to nothing the
+	 * underlay owns (its route, its device).
+	 */
+	skb_dst_drop(skb);
+	skb->dev = s->dev;
+	/* delivered in order (now or from the reorder queue), or counted */
+	egre_session_rx(s, &h, skb);
 	return NET_RX_SUCCESS;
 
 drop:

@@ -4,7 +4,8 @@
  * (protocol field, FF 03 unless ACFC), gets an enhanced GRE header with the
  * next sequence number and, when something new arrived, a piggybacked ack,
  * and leaves through iptunnel_xmit() on a cached route.  Lone acks are built
- * here too.  No locks: see egre.h.
+ * here too.  No locks unless a transmit window is configured: see
+ * egre_priv.h.
  */
 
 #include <linux/icmp.h>
@@ -103,13 +104,14 @@ static void egre_push_ppp(struct sk_buff *skb, u16 proto, bool acfc,
 }
 
 /* Stamp the PPP frame at skb->data with sequence/ack and push GRE */
-static void egre_push_gre(struct egre_session *s, struct sk_buff *skb)
+static void egre_push_gre(struct egre_session *s, struct sk_buff *skb,
+			  bool have_seq, u32 seq)
 {
 	u16 payload_len = skb->len;
 	bool has_ack;
-	u32 seq, ack = 0;
+	u32 ack = 0;
 
-	has_ack = egre_session_tx_stamp(s, &seq, &ack);
+	has_ack = egre_session_tx_stamp(s, have_seq, &seq, &ack);
 	egre_build_hdr(skb_push(skb, egre_hdr_len(true, has_ack)), payload_len,
 		       READ_ONCE(s->cfg.peer_call_id), true, seq, has_ack, ack);
 	skb_reset_transport_header(skb);
@@ -118,12 +120,21 @@ static void egre_push_gre(struct egre_session *s, struct sk_buff *skb)
 		egre_stat_inc(s, EGRE_STAT_TX_ACKS);
 }
 
-netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+/**
+ * egre_xmit_frame - encapsulate and send an inner IPv4/IPv6 packet
+ * @s: the session
+ * @skb: the packet (protocol checked, checksum resolved); consumed
+ * @have_seq: @seq was allocated by the transmit window
+ * @seq: its sequence number, if @have_seq
+ *
+ * BH disabled.  Every packet that does not leave is counted once.
+ */
+void egre_xmit_frame(struct egre_session *s, struct sk_buff *skb,
+		     bool have_seq, u32 seq)
 {
-	struct egre_dev *ed = netdev_priv(dev);
-	struct egre_session *s = &ed->session;
 	const struct iphdr *inner4 = NULL;	/* the inner IPv4 header */
 	const struct iphdr *inner;	/* network header, as ip_tunnels.h wants */
+	struct net_device *dev = s->dev;
 	u8 tos, ttl, cfg_tos, cfg_ttl;
 	enum egre_stat why;
 	struct rtable *rt;
@@ -131,26 +142,13 @@ netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 	__be16 df = 0;
 	u16 proto;
 
-	switch (skb->protocol) {
-	case htons(ETH_P_IP):
-		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
-			goto drop_nomem;
-		proto = EGRE_PPP_IP;
-		break;
-	case htons(ETH_P_IPV6):
-		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
-			goto drop_nomem;
-		proto = EGRE_PPP_IPV6;
-		break;
-	default:
-		why = EGRE_STAT_TX_BAD_PROTO;
-		goto drop;
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		goto drop_nomem;
 	inner = (const struct iphdr *)skb_network_header(skb);
-	if (proto == EGRE_PPP_IP)
+	if (skb->protocol == htons(ETH_P_IP)) {
+		proto = EGRE_PPP_IP;
 		inner4 = inner;
+	} else {
+		proto = EGRE_PPP_IPV6;
+	}
 
 	cfg_tos = READ_ONCE(s->cfg.tos);
 	cfg_ttl = READ_ONCE(s->cfg.ttl);
@@ -182,15 +180,51 @@ netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 			 rt->dst.header_len + EGRE_TX_HLEN +
 			 EGRE_PPP_MAX_HDR_LEN)) {
 		ip_rt_put(rt);
-		goto drop_nomem;
+		why = EGRE_STAT_TX_NOMEM;
+		goto drop;
 	}
 	/* iptunnel_xmit() counts tx_bytes from the inner network header */
 	skb_reset_inner_headers(skb);
 	egre_push_ppp(skb, proto, READ_ONCE(s->cfg.acfc),
 		      READ_ONCE(s->cfg.pfc));
-	egre_push_gre(s, skb);
+	egre_push_gre(s, skb, have_seq, seq);
 	iptunnel_xmit(NULL, rt, skb, saddr, READ_ONCE(s->cfg.remote),
 		      IPPROTO_GRE, tos, ttl, df, !net_eq(s->net, dev_net(dev)));
+	return;
+
+drop:
+	egre_stat_inc(s, why);
+	kfree_skb(skb);
+}
+
+netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct egre_dev *ed = netdev_priv(dev);
+	struct egre_session *s = &ed->session;
+	enum egre_stat why;
+	u32 seq;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+			goto drop_nomem;
+		break;
+	case htons(ETH_P_IPV6):
+		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+			goto drop_nomem;
+		break;
+	default:
+		why = EGRE_STAT_TX_BAD_PROTO;
+		goto drop;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop_nomem;
+
+	if (!READ_ONCE(s->cfg.peer_window))
+		egre_xmit_frame(s, skb, false, 0);
+	else if (egre_session_tx_window(s, skb, &seq))
+		egre_xmit_frame(s, skb, true, seq);
+	/* else it waits for the window, in the session's queue */
 	return NETDEV_TX_OK;
 
 drop_nomem:

@@ -38,14 +38,25 @@ static void egre_usage(FILE *f)
 		"           [ { dev | link } PHYS_DEV ]\n"
 		"           [ ttl TTL ] [ tos TOS ] [ [no]pmtudisc ]\n"
 		"           [ acfc { on | off } ] [ pfc { on | off } ]\n"
-		"           [ ack-delay MSEC ]\n"
+		"           [ ack-delay { MSEC | auto } ] [ peer-window WINDOW ]\n"
+		"           [ reorder-depth DEPTH ] [ reorder-timeout MSEC ]\n"
+		"           [ max-ahead AHEAD ] [ start-seq SEQ ]\n"
 		"\n"
-		"Where: ADDR := IPv4 unicast address; remote is required on add\n"
-		"       ID   := 0..65535\n"
-		"       TTL  := { 1..255 | inherit }  (default %u; 0 also means inherit)\n"
-		"       TOS  := { 0..255 | inherit }  (decimal, or hex as in 0x10)\n"
-		"       MSEC := 0..%u              (milliseconds, default %u; \"50ms\" works too)\n",
-		EGRE_TTL_DEFAULT, EGRE_ACK_DELAY_MAX, EGRE_ACK_DELAY_DEFAULT);
+		"Where: ADDR   := IPv4 unicast address; remote is required on add\n"
+		"       ID     := 0..65535\n"
+		"       TTL    := { 1..255 | inherit }  (default %u; 0 also means inherit)\n"
+		"       TOS    := { 0..255 | inherit }  (decimal, or hex as in 0x10)\n"
+		"       MSEC   := milliseconds, \"50ms\" works too:\n"
+		"                 ack-delay 0..%u (default %u; auto: a quarter of the RTT),\n"
+		"                 reorder-timeout 1..%u (default %u)\n"
+		"       WINDOW := 0..65535  the peer's receive window (default 0: no send window)\n"
+		"       DEPTH  := 0..%u  packets held to restore order (default %u; 0: off)\n"
+		"       AHEAD  := 1..%u, at least DEPTH  (default %u)\n"
+		"       SEQ    := 0..4294967295  first sequence number sent (for testing)\n",
+		EGRE_TTL_DEFAULT, EGRE_ACK_DELAY_MAX, EGRE_ACK_DELAY_DEFAULT,
+		EGRE_REORDER_TIMEOUT_MAX, EGRE_REORDER_TIMEOUT_DEFAULT,
+		EGRE_REORDER_DEPTH_MAX, EGRE_REORDER_DEPTH_DEFAULT,
+		EGRE_MAX_AHEAD_MAX, EGRE_MAX_AHEAD_DEFAULT);
 }
 
 /* Errors: name the option and the offending value, then leave with a
@@ -89,14 +100,21 @@ static int egre_get_unsigned(unsigned long *val, const char *arg,
 	return 0;
 }
 
-static unsigned long egre_parse_num(const char *opt, const char *arg,
-				    unsigned long max, const char *suffix)
+static unsigned long egre_parse_range(const char *opt, const char *arg,
+				      unsigned long min, unsigned long max,
+				      const char *suffix)
 {
 	unsigned long v;
 
-	if (egre_get_unsigned(&v, arg, max, suffix))
-		egre_bad(opt, arg, "must be a number in 0..%lu", max);
+	if (egre_get_unsigned(&v, arg, max, suffix) || v < min)
+		egre_bad(opt, arg, "must be a number in %lu..%lu", min, max);
 	return v;
+}
+
+static unsigned long egre_parse_num(const char *opt, const char *arg,
+				    unsigned long max, const char *suffix)
+{
+	return egre_parse_range(opt, arg, 0, max, suffix);
 }
 
 static __be32 egre_parse_addr(const char *opt, const char *arg,
@@ -133,6 +151,8 @@ static bool egre_parse_on_off(const char *opt, const char *arg)
 enum egre_opt {
 	OPT_REMOTE, OPT_LOCAL, OPT_CALL_ID, OPT_PEER_CALL_ID, OPT_LINK,
 	OPT_TTL, OPT_TOS, OPT_PMTUDISC, OPT_ACFC, OPT_PFC, OPT_ACK_DELAY,
+	OPT_PEER_WINDOW, OPT_REORDER_DEPTH, OPT_REORDER_TIMEOUT, OPT_MAX_AHEAD,
+	OPT_START_SEQ,
 	OPT_COUNT
 };
 
@@ -141,19 +161,24 @@ static const struct {
 	enum egre_opt opt;
 	bool has_arg;
 } egre_opts[] = {
-	{ "remote",	  OPT_REMOTE,	    true },
-	{ "local",	  OPT_LOCAL,	    true },
-	{ "call-id",	  OPT_CALL_ID,	    true },
-	{ "peer-call-id", OPT_PEER_CALL_ID, true },
-	{ "dev",	  OPT_LINK,	    true },
-	{ "link",	  OPT_LINK,	    true },
-	{ "ttl",	  OPT_TTL,	    true },
-	{ "tos",	  OPT_TOS,	    true },
-	{ "pmtudisc",	  OPT_PMTUDISC,	    false },
-	{ "nopmtudisc",	  OPT_PMTUDISC,	    false },
-	{ "acfc",	  OPT_ACFC,	    true },
-	{ "pfc",	  OPT_PFC,	    true },
-	{ "ack-delay",	  OPT_ACK_DELAY,    true },
+	{ "remote",          OPT_REMOTE,           true },
+	{ "local",           OPT_LOCAL,            true },
+	{ "call-id",         OPT_CALL_ID,          true },
+	{ "peer-call-id",    OPT_PEER_CALL_ID,     true },
+	{ "dev",             OPT_LINK,             true },
+	{ "link",            OPT_LINK,             true },
+	{ "ttl",             OPT_TTL,              true },
+	{ "tos",             OPT_TOS,              true },
+	{ "pmtudisc",        OPT_PMTUDISC,         false },
+	{ "nopmtudisc",      OPT_PMTUDISC,         false },
+	{ "acfc",            OPT_ACFC,             true },
+	{ "pfc",             OPT_PFC,              true },
+	{ "ack-delay",       OPT_ACK_DELAY,        true },
+	{ "peer-window",     OPT_PEER_WINDOW,      true },
+	{ "reorder-depth",   OPT_REORDER_DEPTH,    true },
+	{ "reorder-timeout", OPT_REORDER_TIMEOUT,  true },
+	{ "max-ahead",       OPT_MAX_AHEAD,        true },
+	{ "start-seq",       OPT_START_SEQ,        true },
 };
 
 #define OPT_BIT(o)	(1u << (o))
@@ -164,8 +189,10 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 	const char *given[OPT_COUNT] = { NULL };
 	unsigned int seen = 0;
 	__be32 remote = 0, local = 0;
-	__u16 call_id = 0, peer_call_id = 0;
-	__u32 link = 0, ack_delay = 0;
+	__u16 call_id = 0, peer_call_id = 0, peer_window = 0, reorder_depth = 0;
+	__u32 link = 0, ack_delay = 0, reorder_timeout = 0, max_ahead = 0;
+	__u32 start_seq = 0;
+	const char *max_ahead_arg = NULL;
 	__u8 ttl = 0, tos = 0, pmtudisc = 0, acfc = 0, pfc = 0;
 
 	(void)lu;
@@ -250,8 +277,35 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 			pfc = egre_parse_on_off(opt, arg);
 			break;
 		case OPT_ACK_DELAY:
-			ack_delay = egre_parse_num(opt, arg, EGRE_ACK_DELAY_MAX,
-						   "ms");
+			if (strcmp(arg, "auto") == 0)
+				v = EGRE_ACK_DELAY_AUTO;
+			else if (egre_get_unsigned(&v, arg, EGRE_ACK_DELAY_MAX,
+						   "ms"))
+				egre_bad(opt, arg,
+					 "must be a number in 0..%u or \"auto\"",
+					 EGRE_ACK_DELAY_MAX);
+			ack_delay = v;
+			break;
+		case OPT_PEER_WINDOW:
+			peer_window = egre_parse_num(opt, arg, 0xffff, NULL);
+			break;
+		case OPT_REORDER_DEPTH:
+			reorder_depth = egre_parse_num(opt, arg,
+						       EGRE_REORDER_DEPTH_MAX,
+						       NULL);
+			break;
+		case OPT_REORDER_TIMEOUT:
+			reorder_timeout =
+				egre_parse_range(opt, arg, 1,
+						 EGRE_REORDER_TIMEOUT_MAX, "ms");
+			break;
+		case OPT_MAX_AHEAD:
+			max_ahead = egre_parse_range(opt, arg, 1,
+						     EGRE_MAX_AHEAD_MAX, NULL);
+			max_ahead_arg = arg;
+			break;
+		case OPT_START_SEQ:
+			start_seq = egre_parse_num(opt, arg, 0xffffffff, NULL);
 			break;
 		case OPT_COUNT:
 			break;
@@ -266,6 +320,14 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 			"Error: egre: \"remote ADDR\" is required when creating a device.\n");
 		exit(-1);
 	}
+
+	/* With only one of the two given, the kernel compares with the
+	 * device's current (or default) value.
+	 */
+	if ((seen & OPT_BIT(OPT_MAX_AHEAD)) &&
+	    (seen & OPT_BIT(OPT_REORDER_DEPTH)) && max_ahead < reorder_depth)
+		egre_bad("max-ahead", max_ahead_arg,
+			 "must be at least \"reorder-depth\" (%u)", reorder_depth);
 
 	/* Only what was given: on `ip link set` the kernel keeps the rest. */
 	if (seen & OPT_BIT(OPT_REMOTE))
@@ -291,6 +353,18 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 		addattr8(n, EGRE_REQ_MAX, IFLA_EGRE_PFC, pfc);
 	if (seen & OPT_BIT(OPT_ACK_DELAY))
 		addattr32(n, EGRE_REQ_MAX, IFLA_EGRE_ACK_DELAY, ack_delay);
+	if (seen & OPT_BIT(OPT_PEER_WINDOW))
+		addattr16(n, EGRE_REQ_MAX, IFLA_EGRE_PEER_WINDOW, peer_window);
+	if (seen & OPT_BIT(OPT_REORDER_DEPTH))
+		addattr16(n, EGRE_REQ_MAX, IFLA_EGRE_REORDER_DEPTH,
+			  reorder_depth);
+	if (seen & OPT_BIT(OPT_REORDER_TIMEOUT))
+		addattr32(n, EGRE_REQ_MAX, IFLA_EGRE_REORDER_TIMEOUT,
+			  reorder_timeout);
+	if (seen & OPT_BIT(OPT_MAX_AHEAD))
+		addattr32(n, EGRE_REQ_MAX, IFLA_EGRE_MAX_AHEAD, max_ahead);
+	if (seen & OPT_BIT(OPT_START_SEQ))
+		addattr32(n, EGRE_REQ_MAX, IFLA_EGRE_START_SEQ, start_seq);
 
 	return 0;
 }
@@ -392,8 +466,27 @@ static void egre_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		egre_print_on_off("acfc", v8);
 	if (egre_attr_u8(tb, IFLA_EGRE_PFC, &v8))
 		egre_print_on_off("pfc", v8);
-	if (egre_attr_u32(tb, IFLA_EGRE_ACK_DELAY, &v32))
-		print_uint(PRINT_ANY, "ack_delay", "ack-delay %ums ", v32);
+	/* JSON: a number of milliseconds, or the string "auto". */
+	if (egre_attr_u32(tb, IFLA_EGRE_ACK_DELAY, &v32)) {
+		if (v32 == EGRE_ACK_DELAY_AUTO)
+			print_string(PRINT_ANY, "ack_delay", "ack-delay %s ",
+				     "auto");
+		else
+			print_uint(PRINT_ANY, "ack_delay", "ack-delay %ums ",
+				   v32);
+	}
+	if (egre_attr_u16(tb, IFLA_EGRE_PEER_WINDOW, &v16))
+		print_uint(PRINT_ANY, "peer_window", "peer-window %u ", v16);
+	if (egre_attr_u16(tb, IFLA_EGRE_REORDER_DEPTH, &v16))
+		print_uint(PRINT_ANY, "reorder_depth", "reorder-depth %u ", v16);
+	if (egre_attr_u32(tb, IFLA_EGRE_REORDER_TIMEOUT, &v32))
+		print_uint(PRINT_ANY, "reorder_timeout",
+			   "reorder-timeout %ums ", v32);
+	if (egre_attr_u32(tb, IFLA_EGRE_MAX_AHEAD, &v32))
+		print_uint(PRINT_ANY, "max_ahead", "max-ahead %u ", v32);
+	/* IFLA_EGRE_START_SEQ is write-only: the kernel does not dump it,
+	 * and the current number is the tx_seq gauge in the xstats.
+	 */
 }
 
 /* Counters in the order they are shown; `group` starts a text line. */
@@ -407,11 +500,16 @@ static const struct egre_xstat {
 	{ IFLA_EGRE_XSTATS_RX_DUPLICATE,   "rx",       "duplicate",  "rx_duplicate" },
 	{ IFLA_EGRE_XSTATS_RX_OLD,	   "rx",       "old",	     "rx_old" },
 	{ IFLA_EGRE_XSTATS_RX_LOST,	   "rx",       "lost",	     "rx_lost" },
+	{ IFLA_EGRE_XSTATS_RX_JUMP,	   "rx",       "jump",	     "rx_jump" },
 	{ IFLA_EGRE_XSTATS_RX_ACK_ONLY,	   "rx",       "ack-only",   "rx_ack_only" },
 	{ IFLA_EGRE_XSTATS_RX_ACKS,	   "rx",       "acks",	     "rx_acks" },
 	{ IFLA_EGRE_XSTATS_RX_BAD_ACK,	   "rx",       "bad-ack",    "rx_bad_ack" },
 	{ IFLA_EGRE_XSTATS_RX_NON_IP,	   "rx",       "non-ip",     "rx_non_ip" },
 	{ IFLA_EGRE_XSTATS_RX_BAD_PPP,	   "rx",       "bad-ppp",    "rx_bad_ppp" },
+	{ IFLA_EGRE_XSTATS_RX_REORDERED,   "reorder",  "reordered",  "rx_reordered" },
+	{ IFLA_EGRE_XSTATS_RX_REORDER_TIMEOUT, "reorder", "timeout", "rx_reorder_timeout" },
+	{ IFLA_EGRE_XSTATS_RX_QUEUE_PURGE, "reorder",  "purge",	     "rx_queue_purge" },
+	{ IFLA_EGRE_XSTATS_RX_QUEUED,	   "reorder",  "queued",     "rx_queued" },
 	{ IFLA_EGRE_XSTATS_TX_DATA,	   "tx",       "data",	     "tx_data" },
 	{ IFLA_EGRE_XSTATS_TX_ACKS,	   "tx",       "acks",	     "tx_acks" },
 	{ IFLA_EGRE_XSTATS_TX_ACK_ONLY,	   "tx",       "ack-only",   "tx_ack_only" },
@@ -420,6 +518,16 @@ static const struct egre_xstat {
 	{ IFLA_EGRE_XSTATS_TX_LOOP,	   "tx",       "loop",	     "tx_loop" },
 	{ IFLA_EGRE_XSTATS_TX_TOO_BIG,	   "tx",       "too-big",    "tx_too_big" },
 	{ IFLA_EGRE_XSTATS_TX_NOMEM,	   "tx",       "nomem",	     "tx_nomem" },
+	{ IFLA_EGRE_XSTATS_TX_WINDOW,	   "window",   "size",	     "tx_window" },
+	{ IFLA_EGRE_XSTATS_TX_IN_FLIGHT,   "window",   "in-flight",  "tx_in_flight" },
+	{ IFLA_EGRE_XSTATS_TX_QUEUED,	   "window",   "queued",     "tx_queued" },
+	{ IFLA_EGRE_XSTATS_TX_WINDOW_WAIT, "window",   "wait",	     "tx_window_wait" },
+	{ IFLA_EGRE_XSTATS_TX_WINDOW_PURGE, "window",  "purge",	     "tx_window_purge" },
+	{ IFLA_EGRE_XSTATS_TX_ACK_TIMEOUT, "window",   "ack-timeout", "tx_ack_timeout" },
+	{ IFLA_EGRE_XSTATS_RTT_SAMPLES,	   "rtt",      "samples",    "rtt_samples" },
+	{ IFLA_EGRE_XSTATS_SRTT_US,	   "rtt",      "srtt-us",    "srtt_us" },
+	{ IFLA_EGRE_XSTATS_ATO_US,	   "rtt",      "ato-us",     "ato_us" },
+	{ IFLA_EGRE_XSTATS_ACK_DELAY_US,   "rtt",      "ack-delay-us", "ack_delay_us" },
 	{ IFLA_EGRE_XSTATS_TX_SEQ,	   "seq",      "tx",	     "tx_seq" },
 	{ IFLA_EGRE_XSTATS_RX_SEQ,	   "seq",      "rx",	     "rx_seq" },
 	{ IFLA_EGRE_XSTATS_RX_ACK,	   "seq",      "ack",	     "rx_ack" },

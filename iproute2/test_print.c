@@ -14,7 +14,9 @@
  *
  * Options: "nodata" leaves out IFLA_INFO_DATA, "noxstats" leaves out
  * IFLA_INFO_XSTATS, "inherit" sends ttl 0 / tos 1, "nolocal" sends no
- * IFLA_EGRE_LOCAL (so "local any").
+ * IFLA_EGRE_LOCAL (so "local any"), "low" sends ack-delay auto and the
+ * lowest values of the window and reorder settings, "old" leaves out the
+ * attributes an older egre.ko does not send (peer-window and after).
  */
 #ifdef JSON_SHIM
 #include <stddef.h>
@@ -82,7 +84,7 @@ int main(int argc, char **argv)
 	struct nlmsghdr *n = (struct nlmsghdr *)buf;
 	struct ifinfomsg *ifi;
 	struct rtattr *li, *data, *xs;
-	int nodata = 0, noxstats = 0, inherit = 0, nolocal = 0;
+	int nodata = 0, noxstats = 0, inherit = 0, nolocal = 0, low = 0, old = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -90,6 +92,8 @@ int main(int argc, char **argv)
 		noxstats |= !strcmp(argv[i], "noxstats");
 		inherit |= !strcmp(argv[i], "inherit");
 		nolocal |= !strcmp(argv[i], "nolocal");
+		low |= !strcmp(argv[i], "low");
+		old |= !strcmp(argv[i], "old");
 	}
 
 	n->nlmsg_len = NLMSG_LENGTH(sizeof(*ifi));
@@ -124,7 +128,16 @@ int main(int argc, char **argv)
 		put8(n, IFLA_EGRE_PMTUDISC, !inherit);
 		put8(n, IFLA_EGRE_ACFC, 0);
 		put8(n, IFLA_EGRE_PFC, 1);
-		put32(n, IFLA_EGRE_ACK_DELAY, 50);
+		put32(n, IFLA_EGRE_ACK_DELAY, low ? EGRE_ACK_DELAY_AUTO : 50);
+		if (!old) {
+			put16(n, IFLA_EGRE_PEER_WINDOW, low ? 0 : 64);
+			put16(n, IFLA_EGRE_REORDER_DEPTH,
+			      low ? 0 : EGRE_REORDER_DEPTH_MAX);
+			put32(n, IFLA_EGRE_REORDER_TIMEOUT,
+			      low ? 1 : EGRE_REORDER_TIMEOUT_MAX);
+			put32(n, IFLA_EGRE_MAX_AHEAD,
+			      low ? 1 : EGRE_MAX_AHEAD_MAX);
+		}
 		nest_end(n, data);
 	}
 	if (!noxstats) {

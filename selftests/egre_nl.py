@@ -15,7 +15,7 @@ UAPI = os.path.join(HERE, "..", "include", "uapi", "linux", "egre.h")
 
 NETLINK_ROUTE = 0
 NETLINK_EXT_ACK = 11
-RTM_NEWLINK = 16
+RTM_NEWLINK, RTM_DELLINK = 16, 17
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
 NLMSG_ERROR = 2
 NLMSGERR_ATTR_MSG = 1
@@ -48,6 +48,13 @@ def newlink(ifname, data, create=True, seq=1):
     return struct.pack("IHHII", 16 + len(body), RTM_NEWLINK, flags, seq, 0) + body
 
 
+def dellink(ifname, seq=2):
+    body = struct.pack("BxHiII", 0, 0, 0, 0, 0)
+    body += attr(IFLA_IFNAME, ifname.encode() + b"\0")
+    return struct.pack("IHHII", 16 + len(body), RTM_DELLINK,
+                       NLM_F_REQUEST | NLM_F_ACK, seq, 0) + body
+
+
 def request(msg):
     """Send one request; return (errno, extack message)"""
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
@@ -72,9 +79,21 @@ def request(msg):
     return err, text
 
 
+def u16(v):
+    return struct.pack("H", v)
+
+
+def u32(v):
+    return struct.pack("I", v)
+
+
 def check_refusals(ifname):
     a = egre_attrs()
     ip = socket.inet_aton
+    depth, timeout, ahead = (a["IFLA_EGRE_REORDER_DEPTH"], a["IFLA_EGRE_REORDER_TIMEOUT"],
+                             a["IFLA_EGRE_MAX_AHEAD"])
+    ack_delay = a["IFLA_EGRE_ACK_DELAY"]
+    # the device under "set" has the defaults: reorder-depth 64, max-ahead 32768
     cases = [
         ("acfc 2", [(a["IFLA_EGRE_ACFC"], b"\x02")], "acfc: must be 0"),
         ("pfc 7", [(a["IFLA_EGRE_PFC"], b"\x07")], "pfc: must be 0"),
@@ -84,8 +103,27 @@ def check_refusals(ifname):
         ("remote 0", [(a["IFLA_EGRE_REMOTE"], ip("0.0.0.0"))], "remote: must be a unicast"),
         ("call-id as u8", [(a["IFLA_EGRE_CALL_ID"], b"\x01")], ""),
         ("link 4242", [(a["IFLA_EGRE_LINK"], struct.pack("I", 4242))], "link: no such device"),
-        ("ack-delay 10001", [(a["IFLA_EGRE_ACK_DELAY"], struct.pack("I", 10001))],
-         "ack-delay: must be at most 10000 ms"),
+        ("ack-delay 10001", [(ack_delay, u32(10001))], "egre: ack-delay: at most 10000 ms, or auto"),
+        ("ack-delay 0xfffffffe", [(ack_delay, u32(0xfffffffe))],
+         "egre: ack-delay: at most 10000 ms, or auto"),
+        ("reorder-depth 1025", [(depth, u16(1025))], "egre: reorder-depth: at most 1024"),
+        ("reorder-depth 65535", [(depth, u16(65535))], "egre: reorder-depth: at most 1024"),
+        ("reorder-timeout 0", [(timeout, u32(0))], "egre: reorder-timeout: 1 to 10000 ms"),
+        ("reorder-timeout 10001", [(timeout, u32(10001))], "egre: reorder-timeout: 1 to 10000 ms"),
+        ("max-ahead 0", [(ahead, u32(0))], "egre: max-ahead: 1 to 2147483647"),
+        ("max-ahead 0x80000000", [(ahead, u32(0x80000000))], "egre: max-ahead: 1 to 2147483647"),
+        ("max-ahead 0xffffffff", [(ahead, u32(0xffffffff))], "egre: max-ahead: 1 to 2147483647"),
+        ("max-ahead 63 (reorder-depth 64)", [(ahead, u32(63))],
+         "egre: max-ahead: less than reorder-depth"),
+        ("max-ahead 100 reorder-depth 101", [(ahead, u32(100)), (depth, u16(101))],
+         "egre: max-ahead: less than reorder-depth"),
+        ("reorder-depth 1024 max-ahead 1023", [(depth, u16(1024)), (ahead, u32(1023))],
+         "egre: max-ahead: less than reorder-depth"),
+        # one bad value refuses the whole request
+        ("peer-window 8 reorder-timeout 0", [(a["IFLA_EGRE_PEER_WINDOW"], u16(8)), (timeout, u32(0))],
+         "egre: reorder-timeout: 1 to 10000 ms"),
+        ("peer-window as u8", [(a["IFLA_EGRE_PEER_WINDOW"], b"\x08")], ""),
+        ("reorder-timeout as u16", [(timeout, u16(50))], ""),
     ]
     failures = 0
     err, text = request(newlink("x" + ifname, attr(a["IFLA_EGRE_CALL_ID"], b"\x01\x00")))
@@ -104,6 +142,8 @@ def check_refusals(ifname):
             print("# %s %s: errno %d, extack %r -> %s"
                   % (verb, name, err, text, "ok" if ok else "WRONG"))
             failures += not ok
+            if create and err == 0:  # wrongly accepted: judge the next case alone
+                request(dellink(target))
     return failures
 
 

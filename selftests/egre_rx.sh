@@ -44,7 +44,7 @@ inject()	# CASE [options...]
 snapshot()
 {
 	ip netns exec "$A" ethtool -S e0 |
-		awk -F': *' 'NR > 1 && $1 !~ /(tx_seq|rx_seq|rx_ack|tx_ack_only)$/ { gsub(/ /, "", $1); print $1, $2 }'
+		awk -F': *' 'NR > 1 && $1 !~ /(tx_seq|rx_seq|rx_ack|tx_ack_only|_us|tx_window|tx_in_flight|_queued)$/ { gsub(/ /, "", $1); print $1, $2 }'
 	echo rx_packets "$(cnt "$A" e0 rx_packets)"
 }
 
@@ -110,7 +110,7 @@ test_valid_variants()
 	expect_delta "rx_ack_only:+1 rx_acks:+1 rx_bad_ack:+1" ack_only --ack 5
 	# send one packet out, then ack it: a valid ack
 	ip netns exec "$A" ping -c 1 -W 0.2 10.0.0.2 >/dev/null || true
-	expect_delta "rx_ack_only:+1 rx_acks:+1" ack_only --ack 0
+	expect_delta "rx_ack_only:+1 rx_acks:+1 rtt_samples:+1" ack_only --ack 0
 	expect_stat "$A" e0 rx_ack 0
 	expect_delta "rx_data:+1 rx_packets:+1 rx_acks:+1" data_ack --seq 6 --ack 0
 }
@@ -123,8 +123,10 @@ test_sequence()
 	expect_delta "rx_data:+1 rx_packets:+1" data --seq 2
 	expect_delta "rx_duplicate:+1" data --seq 2
 	expect_delta "rx_duplicate:+1" data --seq 1
-	# gap of 3, then a late packet from inside the gap: old, not dup
-	expect_delta "rx_data:+1 rx_packets:+1 rx_lost:+3" data --seq 6
+	# gap of 3: 6 waits in the reorder queue until the timer (50 ms)
+	# skips the gap; then a late packet from inside the gap: old, not dup
+	expect_delta "rx_data:+1 rx_packets:+1 rx_lost:+3 rx_reordered:+1 rx_reorder_timeout:+1" \
+		data --seq 6
 	expect_delta "rx_old:+1" data --seq 4
 	expect_delta "rx_old:+1" data --seq 0xf0000000
 	expect_stat "$A" e0 rx_seq 6
@@ -140,7 +142,8 @@ test_wrap()
 	expect_stat "$A" e0 rx_seq 1
 	expect_delta "rx_duplicate:+1" data --seq 0xffffffff
 	# loss exactly at the boundary
-	expect_delta "rx_data:+1 rx_packets:+1 rx_lost:+2" data --seq 4
+	expect_delta "rx_data:+1 rx_packets:+1 rx_lost:+2 rx_reordered:+1 rx_reorder_timeout:+1" \
+		data --seq 4
 	expect_delta "rx_old:+1" data --seq 0xfffffff0
 }
 

@@ -32,8 +32,11 @@ setup_hostile()
 	ip -n "$B" addr add 198.51.100.2/24 dev veth1
 	for n in "$A" "$P"; do ip -n "$n" link set veth0 up; done
 	for n in "$A" "$B"; do ip -n "$n" link set veth1 up; done
+	# the model knows the plain window: no reorder queue, no jump bound
+	# (egre_rfc.sh and the unit tests cover those)
 	ip -n "$A" link add e0 type egre remote 192.0.2.2 call-id 1 \
-		peer-call-id 2 ack-delay 10000
+		peer-call-id 2 ack-delay 10000 reorder-depth 0 \
+		max-ahead 2147483647
 	ip -n "$A" link set e0 up
 	ip -n "$A" link add e1 type egre remote 198.51.100.2 call-id 2 \
 		peer-call-id 3

@@ -20,6 +20,19 @@
 /* IFLA_EGRE_ACK_DELAY bounds, in milliseconds */
 #define EGRE_ACK_DELAY_DEFAULT	50
 #define EGRE_ACK_DELAY_MAX	10000
+/* IFLA_EGRE_ACK_DELAY: adaptive, a quarter of the smoothed RTT in 2..500 ms */
+#define EGRE_ACK_DELAY_AUTO	0xffffffff
+/* IFLA_EGRE_PEER_WINDOW: 0 means "no transmit window" */
+#define EGRE_PEER_WINDOW_NONE	0
+/* IFLA_EGRE_REORDER_DEPTH: packets held while a gap is open, 0 = off */
+#define EGRE_REORDER_DEPTH_DEFAULT	64
+#define EGRE_REORDER_DEPTH_MAX		1024
+/* IFLA_EGRE_REORDER_TIMEOUT: ms a gap may stay open */
+#define EGRE_REORDER_TIMEOUT_DEFAULT	50
+#define EGRE_REORDER_TIMEOUT_MAX	10000
+/* IFLA_EGRE_MAX_AHEAD: largest accepted forward jump in sequence numbers */
+#define EGRE_MAX_AHEAD_DEFAULT	32768
+#define EGRE_MAX_AHEAD_MAX	0x7fffffff
 
 enum {
 	IFLA_EGRE_UNSPEC,
@@ -33,7 +46,12 @@ enum {
 	IFLA_EGRE_PMTUDISC,	/* u8: 1 = set DF and do path MTU discovery */
 	IFLA_EGRE_ACFC,		/* u8: 1 = omit FF 03 on transmit */
 	IFLA_EGRE_PFC,		/* u8: 1 = 1-byte PPP protocol on transmit */
-	IFLA_EGRE_ACK_DELAY,	/* u32: ms before a lone ack is sent */
+	IFLA_EGRE_ACK_DELAY,	/* u32: ms before a lone ack is sent, or AUTO */
+	IFLA_EGRE_PEER_WINDOW,	/* u16: the peer's receive window, 0 = none */
+	IFLA_EGRE_REORDER_DEPTH,	/* u16: reorder queue length, 0 = off */
+	IFLA_EGRE_REORDER_TIMEOUT,	/* u32: ms before a gap is skipped */
+	IFLA_EGRE_MAX_AHEAD,	/* u32: largest forward jump accepted */
+	IFLA_EGRE_START_SEQ,	/* u32: first transmit sequence (testing) */
 	__IFLA_EGRE_MAX,
 };
 
@@ -60,6 +78,14 @@ enum {
 	IFLA_EGRE_XSTATS_RX_BAD_ACK,	/* acks for a sequence never sent */
 	IFLA_EGRE_XSTATS_RX_NON_IP,	/* drop: PPP protocol other than IP */
 	IFLA_EGRE_XSTATS_RX_BAD_PPP,	/* drop: malformed PPP or IP header */
+	IFLA_EGRE_XSTATS_RX_JUMP,	/* drop: more than max-ahead ahead */
+	IFLA_EGRE_XSTATS_RX_REORDERED,	/* held in the reorder queue, then
+					 * delivered in order
+					 */
+	IFLA_EGRE_XSTATS_RX_REORDER_TIMEOUT,	/* gaps skipped by the timer */
+	IFLA_EGRE_XSTATS_RX_QUEUE_PURGE,	/* drop: queued when the session
+						 * was reset or deleted
+						 */
 	/* transmit, per session */
 	IFLA_EGRE_XSTATS_TX_DATA,	/* sequenced packets sent */
 	IFLA_EGRE_XSTATS_TX_ACKS,	/* acks piggybacked on data */
@@ -69,10 +95,25 @@ enum {
 	IFLA_EGRE_XSTATS_TX_LOOP,	/* drop: route leads back into egre */
 	IFLA_EGRE_XSTATS_TX_TOO_BIG,	/* drop: exceeds path MTU with DF */
 	IFLA_EGRE_XSTATS_TX_NOMEM,	/* drop: no memory for headers */
+	IFLA_EGRE_XSTATS_TX_WINDOW_WAIT,	/* packets that waited for the
+						 * transmit window to open
+						 */
+	IFLA_EGRE_XSTATS_TX_WINDOW_PURGE,	/* drop: waiting when the
+						 * session was reset or deleted
+						 */
+	IFLA_EGRE_XSTATS_TX_ACK_TIMEOUT,	/* ack timeouts (window mode) */
+	IFLA_EGRE_XSTATS_RTT_SAMPLES,	/* round-trip time measurements */
 	/* state (gauges, not counters) */
 	IFLA_EGRE_XSTATS_TX_SEQ,	/* next sequence number to send */
 	IFLA_EGRE_XSTATS_RX_SEQ,	/* last sequence number accepted */
 	IFLA_EGRE_XSTATS_RX_ACK,	/* last ack received from the peer */
+	IFLA_EGRE_XSTATS_SRTT_US,	/* smoothed round-trip time, us */
+	IFLA_EGRE_XSTATS_ATO_US,	/* ack timeout (RFC 2637 App. A), us */
+	IFLA_EGRE_XSTATS_ACK_DELAY_US,	/* current lone-ack delay, us */
+	IFLA_EGRE_XSTATS_TX_WINDOW,	/* send window, 0 = no window */
+	IFLA_EGRE_XSTATS_TX_IN_FLIGHT,	/* sent and not yet acked */
+	IFLA_EGRE_XSTATS_TX_QUEUED,	/* waiting for the window */
+	IFLA_EGRE_XSTATS_RX_QUEUED,	/* held in the reorder queue */
 	/* receive, shared by the underlay network namespace */
 	IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER,	/* drop: not enhanced GRE */
 	IFLA_EGRE_XSTATS_NET_RX_BAD_LENGTH,	/* drop: truncated/bad length */
