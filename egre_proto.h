@@ -354,11 +354,7 @@ egre_rxq_in(struct egre_rxq *q, u32 seq, void *item, struct egre_rxq_out *o)
 		if (q->jump_run < EGRE_RXQ_RESYNC_RUN)
 			return EGRE_RX_JUMP;
 		/* the peer moved on: release what waits, restart at seq */
-		while (q->count)
-			egre_rxq_step(q, o);
-		o->lost += seq - q->next;
-		q->next = seq;
-		q->seen = 0;
+		egre_rxq_skip(q, d, o);
 		d = 0;
 	}
 	q->jump_run = 0;

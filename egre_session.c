@@ -284,28 +284,23 @@ static void egre_session_window_ack(struct egre_session *s, u32 ack)
 }
 
 /*
- * No ack within the ack timeout: halve the window (rounding up, at least 1),
- * count what is outstanding as acked (PPTP never retransmits), double the
- * RTT estimate, and send what waits.
+ * No ack within the ack timeout: double the RTT estimate (so the next
+ * timeout is longer), halve the window (rounding up, at least 1), count what
+ * is outstanding as acked (PPTP never retransmits), and send what waits.
  */
 static void egre_session_ato_timer(struct timer_list *t)
 {
 	struct egre_session *s = from_timer(s, t, ato_timer);
 	struct sk_buff_head list;
+	bool waiting;
+
+	spin_lock(&s->tx_lock);
+	waiting = s->cfg.peer_window && egre_window_in_flight(s);
+	spin_unlock(&s->tx_lock);
+	if (!waiting)
+		return;		/* raced with the ack that emptied the window */
 
 	__skb_queue_head_init(&list);
-	spin_lock(&s->tx_lock);
-	if (!s->cfg.peer_window || !egre_window_in_flight(s)) {
-		spin_unlock(&s->tx_lock);
-		return;
-	}
-	s->tx_acked = (u32)atomic_read(&s->tx_seq) - 1;
-	s->tx_win = max(1U, (s->tx_win + 1) / 2);
-	s->tx_win_credit = 0;
-	egre_window_pull(s, &list);
-	spin_unlock(&s->tx_lock);
-	egre_stat_inc(s, EGRE_STAT_TX_ACK_TIMEOUT);
-
 	spin_lock(&s->rx_lock);
 	/* Karn: a sample that spans a timeout is worthless */
 	atomic_cmpxchg(&s->rtt_state, EGRE_RTT_ARMED, EGRE_RTT_IDLE);
@@ -319,6 +314,18 @@ static void egre_session_ato_timer(struct timer_list *t)
 		WRITE_ONCE(s->ato, min_t(u32, s->ato * 2, EGRE_ATO_MAX_US));
 	}
 	spin_unlock(&s->rx_lock);
+
+	spin_lock(&s->tx_lock);
+	if (!s->cfg.peer_window || !egre_window_in_flight(s)) {
+		spin_unlock(&s->tx_lock);
+		return;
+	}
+	s->tx_acked = (u32)atomic_read(&s->tx_seq) - 1;
+	s->tx_win = max(1U, (s->tx_win + 1) / 2);
+	s->tx_win_credit = 0;
+	egre_window_pull(s, &list);
+	spin_unlock(&s->tx_lock);
+	egre_stat_inc(s, EGRE_STAT_TX_ACK_TIMEOUT);
 	egre_window_send(s, &list);
 }
 
@@ -569,7 +576,7 @@ void egre_session_set_window(struct egre_session *s, u16 peer_window)
 	WRITE_ONCE(s->cfg.peer_window, peer_window);
 	egre_window_reset(s);
 	if (!peer_window)
-		s->tx_win = EGRE_TXQ_LIMIT;	/* let everything out */
+		s->tx_win = U32_MAX;	/* let everything out */
 	egre_window_pull(s, &list);
 	if (!peer_window)
 		del_timer(&s->ato_timer);
