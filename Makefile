@@ -8,7 +8,10 @@
 #                        kernels (or directly, with EGRE_DIRECT=1, as root
 #                        on a host that loads modules)
 #   make demo            a live two-namespace tunnel in a guest
-#   make fuzz            libFuzzer on the header parser and sequence window
+#   make fuzz            libFuzzer on the header parser, the receive state
+#                        machine (reorder queue) and session bookkeeping
+#   make bench           veth/ip_gre/pptp.ko/egre throughput in a guest
+#                        (bench/README.rst; never part of make check)
 #   make install         module (INSTALL_MOD_PATH) and plugin (DESTDIR)
 #
 # KDIR selects the kernel headers.  Default: the running kernel's build
@@ -24,7 +27,7 @@ SRC := Kbuild compat.h egre_priv.h egre_proto.h egre_main.c egre_session.c \
        egre_xmit.c egre_rcv.c include/uapi/linux/egre.h
 CHECKPATCH ?= $(firstword $(wildcard scripts/checkpatch/checkpatch.pl))
 
-.PHONY: all module plugin clean install check check-debug demo deps fuzz
+.PHONY: all module plugin clean install check check-debug demo deps fuzz bench
 
 all: module plugin
 
@@ -46,6 +49,7 @@ clean:
 	$(MAKE) -C iproute2 clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C bench clean
 
 deps:
 	scripts/install-deps.sh
@@ -61,7 +65,13 @@ check-debug: deps
 demo: deps
 	scripts/demo.sh
 
-# Bounded libFuzzer run of the pure parser and sequence window
+# Bounded libFuzzer run of the pure parser, receive state machine and session
 # (FUZZ_SECONDS per target, default 60); crashes go to tests/fuzz/crashes/
 fuzz: deps
 	$(MAKE) -C tests/fuzz fuzz
+
+# iperf3 through veth, ip_gre, pptp.ko and egre under netem conditions, in
+# one guest (EGRE_BENCH_* variables, bench/README.rst); prints a markdown
+# table and saves it as bench/results-<kernel>-<date>.md
+bench: deps
+	bench/run.sh

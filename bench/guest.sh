@@ -1,0 +1,422 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/guest.sh OUTDIR: the benchmark matrix, run as root in a throw-away
+# guest (bench/run.sh boots it).  Writes one iperf3 JSON per measurement to
+# OUTDIR/raw/ and an index, OUTDIR/runs.tsv; bench/report.py makes the table.
+#
+#   ns bench-a: veth0 10.0.0.1/24 ------------ veth0 10.0.0.2/24 :ns bench-b
+#     (a) veth   10.0.0.1                        10.0.0.2   no tunnel
+#     (b) gre1   10.1.0.1  ip_gre (GRE v0)       10.1.0.2
+#     (c) pppN   10.2.0.1  pptp.ko + pptp-static 10.2.0.2   Call IDs 100/200
+#     (d) e0     10.3.0.1  egre                  10.3.0.2   Call IDs 1/2
+#
+# iperf3 clients run in bench-a, the server in bench-b: data flows a -> b.
+# netem sits on bench-a's veth0 (the sending side of the underlay); with
+# EGRE_BENCH_NETEM_SIDES=both on bench-b's veth0 too.
+#
+# pptp.ko and egre.ko both claim the kernel's GRE version 1 slot, so only
+# one is loaded at a time: the script swaps them as the order requires.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:?usage: guest.sh OUTDIR}
+mkdir -p "$out/raw" "$out/diag"
+
+: "${EGRE_KO:?EGRE_KO must name egre.ko for this kernel}"
+export IP_LIB_DIR=${EGRE_BENCH_IP_LIB_DIR:-$top/iproute2}
+pptp_static=${EGRE_BENCH_PPTP_STATIC:-$top/bench/pptp-static}
+tunnels=${EGRE_BENCH_TUNNELS:-veth ip_gre pptp egre}
+tests=${EGRE_BENCH_TESTS:-tcp tcp4 udp}
+conditions=${EGRE_BENCH_CONDITIONS:-none,delay,reorder,loss}
+repeats=${EGRE_BENCH_REPEATS:-3}
+secs=${EGRE_BENCH_SECONDS:-4}
+mtu=${EGRE_BENCH_MTU:-1460}
+gso=${EGRE_BENCH_GSO:-auto}
+sides=${EGRE_BENCH_NETEM_SIDES:-send}
+egre_opts=${EGRE_BENCH_EGRE_OPTS:-}
+rps=${EGRE_BENCH_RPS:-1}
+A=bench-a
+B=bench-b
+mode=none		# which GRE v1 module is loaded: none, pptp, egre
+
+t_start=${BENCH_T0:-${EPOCHREALTIME/./}}
+log() { printf 'bench: [%4ds] %s\n' $(((${EPOCHREALTIME/./} - t_start) / 1000000)) "$*"; }
+die() { log "error: $*"; exit 1; }
+# The measurement loop runs inside bench-a (ip netns exec costs most of a
+# second in a busy TCG guest): commands for bench-a need no wrapper there.
+if [ "${BENCH_IN_A:-0}" = 1 ]; then
+	ina() { "$@"; }
+else
+	ina() { ip netns exec "$A" "$@"; }
+fi
+inb() { ip netns exec "$B" "$@"; }
+
+# NAME or NAME=NETEM ARGS -> "NAME<TAB>netem args" (empty: no qdisc)
+condition_netem()
+{
+	case $1 in
+	*=*) printf '%s\t%s\n' "${1%%=*}" "${1#*=}" ;;
+	none) printf 'none\t\n' ;;
+	delay) printf 'delay\tdelay 10ms\n' ;;
+	reorder) printf 'reorder\tdelay 10ms reorder 25%% 50%%\n' ;;
+	loss) printf 'loss\tloss 1%%\n' ;;
+	*) die "unknown condition '$1' (none, delay, reorder, loss or NAME=NETEM ARGS)" ;;
+	esac
+}
+
+peer_of()
+{
+	case $1 in
+	veth) echo 10.0.0.2 ;;
+	ip_gre) echo 10.1.0.2 ;;
+	pptp) echo 10.2.0.2 ;;
+	egre) echo 10.3.0.2 ;;
+	*) die "unknown tunnel '$1' (veth ip_gre pptp egre)" ;;
+	esac
+}
+
+dev_of()	# the sending-side device of a tunnel type, in bench-a
+{
+	case $1 in
+	veth) echo veth0 ;;
+	ip_gre) echo gre1 ;;
+	pptp) echo "${ppp_a:-}" ;;
+	egre) echo e0 ;;
+	esac
+}
+
+reachable()	# ADDR: ping through from bench-a, a few seconds at most
+{
+	local i
+	for i in $(seq 20); do
+		ina ping -c 1 -W 1 "$1" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+setup_base()
+{
+	local n
+	modprobe veth
+	modprobe sch_netem
+	for n in $A $B; do
+		ip netns add "$n"
+		ip -n "$n" link set lo up
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n $A link add veth0 type veth peer name veth0 netns $B
+	ip -n $A addr add 10.0.0.1/24 dev veth0
+	ip -n $B addr add 10.0.0.2/24 dev veth0
+	ip -n $A link set veth0 up
+	ip -n $B link set veth0 up
+	# Each namespace is a host with one vCPU: its iperf3 (-A) and, through
+	# RPS, the receive processing of its veth, like a NIC queue whose
+	# interrupt goes to that CPU.  Without it, veth hands every packet to
+	# the backlog of the CPU that sent it, and a TCP sender that transmits
+	# both from the application and from ACK processing on the other CPU
+	# reorders its own packets, which egre and pptp.ko drop.
+	if [ "$rps" = 1 ]; then
+		ina sh -c 'echo 1 >/sys/class/net/veth0/queues/rx-0/rps_cpus'
+		inb sh -c 'echo 2 >/sys/class/net/veth0/queues/rx-0/rps_cpus'
+	fi
+
+	modprobe ip_gre
+	ip -n $A link add gre1 type gre local 10.0.0.1 remote 10.0.0.2
+	ip -n $B link add gre1 type gre local 10.0.0.2 remote 10.0.0.1
+	ip -n $A addr add 10.1.0.1 peer 10.1.0.2 dev gre1
+	ip -n $B addr add 10.1.0.2 peer 10.1.0.1 dev gre1
+	for n in $A $B; do
+		[ -n "$mtu" ] && ip -n "$n" link set gre1 mtu "$mtu"
+		ip -n "$n" link set gre1 up
+	done
+	reachable 10.0.0.2 || die "veth: no ping"
+	reachable 10.1.0.2 || die "ip_gre: no ping"
+
+	# One iperf3 server for the whole run, on the second vCPU
+	inb iperf3 -s -D -A 1 -I /run/bench-iperf3.pid ||
+		die "cannot start iperf3 -s"
+	sleep 0.5
+}
+
+restart_server()
+{
+	kill "$(cat /run/bench-iperf3.pid 2>/dev/null)" 2>/dev/null
+	sleep 0.5
+	inb iperf3 -s -D -A 1 -I /run/bench-iperf3.pid
+	sleep 0.5
+}
+
+pptp_up()
+{
+	modprobe pptp || return 1
+	[ -e /dev/ppp ] || mknod /dev/ppp c 108 0
+	# pptp.ko's Call ID table is global, not per netns: the two ends of
+	# the call need different Call IDs (100 in bench-a, 200 in bench-b).
+	ppp_a=$(ina "$pptp_static" -d -p /run/bench-ppp-a.pid 10.0.0.1 100 10.0.0.2 200) ||
+		return 1
+	ppp_b=$(inb "$pptp_static" -d -p /run/bench-ppp-b.pid 10.0.0.2 200 10.0.0.1 100) ||
+		return 1
+	ip -n $A addr add 10.2.0.1 peer 10.2.0.2 dev "$ppp_a"
+	ip -n $B addr add 10.2.0.2 peer 10.2.0.1 dev "$ppp_b"
+	# pppN defaults to MTU 1500: 1540 bytes on the wire after IP, GRE and
+	# PPP headers, so it must come down to 1460 or less.
+	ip -n $A link set "$ppp_a" mtu "${mtu:-1460}" up
+	ip -n $B link set "$ppp_b" mtu "${mtu:-1460}" up
+	new_devs=1
+	reachable 10.2.0.2 || { log "pptp: no ping"; return 1; }
+	mode=pptp
+}
+
+pptp_down()
+{
+	local p f i
+	for f in /run/bench-ppp-a.pid /run/bench-ppp-b.pid; do
+		[ -s $f ] || continue
+		p=$(cat $f)
+		rm -f $f
+		kill "$p" 2>/dev/null
+		for i in $(seq 100); do
+			[ -d "/proc/$p" ] || break
+			sleep 0.05
+		done
+	done
+	ppp_a=''
+	for i in $(seq 100); do
+		rmmod pptp 2>/dev/null && break
+		sleep 0.1
+	done
+	! grep -q '^pptp ' /proc/modules || die "cannot unload pptp"
+	mode=none
+}
+
+egre_up()
+{
+	local n
+	modprobe gre
+	insmod "$EGRE_KO" || return 1
+	# shellcheck disable=SC2086
+	ip -n $A link add e0 type egre local 10.0.0.1 remote 10.0.0.2 \
+		call-id 1 peer-call-id 2 $egre_opts || return 1
+	# shellcheck disable=SC2086
+	ip -n $B link add e0 type egre local 10.0.0.2 remote 10.0.0.1 \
+		call-id 2 peer-call-id 1 $egre_opts || return 1
+	ip -n $A addr add 10.3.0.1 peer 10.3.0.2 dev e0
+	ip -n $B addr add 10.3.0.2 peer 10.3.0.1 dev e0
+	for n in $A $B; do
+		[ -n "$mtu" ] && ip -n "$n" link set e0 mtu "$mtu"
+		ip -n "$n" link set e0 up
+	done
+	new_devs=1
+	reachable 10.3.0.2 || { log "egre: no ping"; return 1; }
+	mode=egre
+}
+
+egre_down()
+{
+	local i
+	ip -n $A link del e0 2>/dev/null
+	ip -n $B link del e0 2>/dev/null
+	for i in $(seq 100); do
+		rmmod egre 2>/dev/null && break
+		sleep 0.1
+	done
+	! grep -q '^egre ' /proc/modules || die "cannot unload egre"
+	mode=none
+}
+
+# need_mode pptp|egre: load that module (unloading the other); 1 if not possible
+need_mode()
+{
+	[ "$mode" = "$1" ] && return 0
+	case $mode in
+	pptp) pptp_down ;;
+	egre) egre_down ;;
+	esac
+	case $1 in
+	pptp) pptp_up || { pptp_down; return 1; } ;;
+	egre) egre_up || { egre_down; return 1; } ;;
+	esac
+	log "$1 loaded"
+}
+
+# netem ARGS...: on bench-a's veth0 (and bench-b's with sides=both), or none
+set_netem()
+{
+	local n ns=$A
+	[ "$sides" = both ] && ns="$A $B"
+	for n in $A $B; do
+		tc -n "$n" qdisc del dev veth0 root 2>/dev/null
+	done
+	[ $# -gt 0 ] || return 0
+	for n in $ns; do
+		# a large limit: the queue must not be what limits a 10 ms path
+		# shellcheck disable=SC2068
+		tc -n "$n" qdisc replace dev veth0 root netem limit 100000 $@ ||
+			die "tc qdisc ... netem $*"
+	done
+}
+
+# gso on|off on the sending devices of bench-a.  netem drops and reorders
+# skbs; with GSO a veth or ip_gre skb can be a 64 KB super-packet, so for
+# loss and reordering the senders build wire-size packets (EGRE_BENCH_GSO).
+set_gso()
+{
+	local d
+	# new devices (after a module swap) start with GSO on
+	[ "$1" = "$cur_gso" ] && { [ "$1" = on ] || [ "$new_devs" = 0 ]; } &&
+		return 0
+	for d in veth0 gre1 e0 ${ppp_a:-}; do
+		[ -e "/sys/class/net/$d" ] || continue
+		ethtool -K "$d" gso "$1" tso "$1" >/dev/null 2>&1
+	done
+	cur_gso=$1
+	new_devs=0
+}
+
+gso_for()	# NETEM ARGS -> on|off
+{
+	case $gso in
+	on|off) echo "$gso" ;;
+	*) case " $* " in
+	   *\ loss\ *|*\ reorder\ *|*\ duplicate\ *|*\ corrupt\ *|*\ gap\ *) echo off ;;
+	   *) echo on ;;
+	   esac ;;
+	esac
+}
+
+# measure REP COND TEST TUNNEL
+measure()
+{
+	local rep=$1 cond=$2 test=$3 tun=$4 dst file args rc start
+	dst=$(peer_of "$tun")
+	file=raw/$rep-$cond-$test-$tun.json
+	case $test in
+	tcp) args=() ;;
+	tcp4) args=(-P 4) ;;
+	udp) args=(-u -l 64 -b 0) ;;
+	*) die "unknown test '$test' (tcp tcp4 udp)" ;;
+	esac
+	start=$EPOCHREALTIME
+	timeout $((secs + 30)) iperf3 -c "$dst" -t "$secs" -A 0 -J --connect-timeout 5000 \
+		"${args[@]}" >"$out/$file" 2>"$out/$file.err"
+	rc=$?
+	start=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d.%03d\n' "$rep" "$cond" "$test" \
+		"$tun" "$file" "$rc" "$cur_gso" $((start / 1000)) $((start % 1000)) \
+		>>"$out/runs.tsv"
+	log "$(printf 'rep %s %-8s %-4s %-6s rc=%s %5d ms' "$rep" "$cond" "$test" "$tun" "$rc" "$start")"
+	if [ $rc -ne 0 ]; then
+		log "$(head -c 300 "$out/$file.err") $(grep -o '"error":.*' "$out/$file" | head -c 300)"
+		restart_server
+	fi
+}
+
+# diag TAG: device counters of every tunnel, for the record
+snapshot()
+{
+	{
+		echo "== $1"
+		ip -n $A -s link
+		ip -n $B -s link
+		grep -q '^egre ' /proc/modules &&
+			{ ina ethtool -S e0; inb ethtool -S e0; }
+		tc -n $A -s qdisc show dev veth0
+		ina nstat -a
+	} >>"$out/diag/counters.txt" 2>&1
+}
+
+# In the guest's root namespace: check the matrix, build the namespaces and
+# the tunnels that stay up (veth, ip_gre), start iperf3 -s in bench-b, then
+# go on inside bench-a.
+setup()
+{
+	local c tun
+	local -a tl cl
+
+	read -ra tl <<<"$tunnels"
+	IFS=, read -ra cl <<<"$conditions"
+	for c in "${cl[@]}"; do condition_netem "$c" >/dev/null; done
+	for tun in "${tl[@]}"; do peer_of "$tun" >/dev/null; done
+	[ "$repeats" -ge 1 ] 2>/dev/null || die "EGRE_BENCH_REPEATS: not a number"
+	grep -q '^egre ' /proc/modules && rmmod egre
+	grep -q '^pptp ' /proc/modules && rmmod pptp
+	setup_base
+	log "setup done"
+	exec ip netns exec "$A" env BENCH_IN_A=1 BENCH_T0="$t_start" \
+		bash "$0" "$out"
+}
+
+main()
+{
+	local rep c name netem i n t tun skip=''
+	local -a tl cl
+
+	read -ra tl <<<"$tunnels"
+	IFS=, read -ra cl <<<"$conditions"
+	if [[ " $tunnels " == *" pptp "* ]] && ! modinfo pptp >/dev/null 2>&1; then
+		log "pptp.ko not in this kernel: skipping it"
+		skip=pptp
+	fi
+	: >"$out/runs.tsv"
+	{
+		echo "kernel	$(uname -r)"
+		echo "tunnels	$tunnels"
+		echo "tests	$tests"
+		echo "conditions	$conditions"
+		echo "repeats	$repeats"
+		echo "seconds	$secs"
+		echo "mtu	${mtu:-default}"
+		echo "gso	$gso"
+		echo "netem_sides	$sides"
+		echo "rps	$rps"
+		echo "egre_opts	$egre_opts"
+		echo "iperf3	$(iperf3 --version | head -1)"
+		echo "cpus	$(nproc)"
+	} >"$out/meta.tsv"
+	cur_gso=on
+	new_devs=0
+	n=${#tl[@]}
+	for ((rep = 1; rep <= repeats; rep++)); do
+		for c in "${cl[@]}"; do
+			IFS=$'\t' read -r name netem <<<"$(condition_netem "$c")"
+			# shellcheck disable=SC2086
+			set_netem $netem
+			# Rotate the tunnel order with the repeat: drift on a busy
+			# host falls on every tunnel type in turn.
+			for ((i = 0; i < n; i++)); do
+				tun=${tl[$(((i + rep - 1) % n))]}
+				[ "$tun" = "$skip" ] && continue
+				case $tun in
+				pptp|egre)
+					if ! need_mode "$tun"; then
+						log "$tun: setup failed, not measured (rep $rep, $name)"
+						continue
+					fi ;;
+				esac
+				# shellcheck disable=SC2086
+				set_gso "$(gso_for $netem)"
+				for t in $tests; do
+					measure "$rep" "$name" "$t" "$tun"
+				done
+			done
+			snapshot "rep $rep $name"
+		done
+	done
+	set_netem
+	case $mode in
+	pptp) pptp_down ;;
+	egre) egre_down ;;
+	esac
+	kill "$(cat /run/bench-iperf3.pid)" 2>/dev/null
+	ip netns del $A
+	ip netns del $B
+	log "done"
+}
+
+if [ "${BENCH_IN_A:-0}" = 1 ]; then
+	main
+else
+	setup
+fi

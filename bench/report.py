@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench/report.py OUTDIR [HEADER-FILE]: the markdown table of a bench run.
+
+Reads OUTDIR/meta.tsv, OUTDIR/runs.tsv and the iperf3 JSON files that
+bench/guest.sh wrote, takes the median over the repeats of every
+(condition, test, tunnel), and prints a markdown table: rows are
+condition/test, columns veth, ip_gre, pptp.ko, egre and the ratios
+egre/ip_gre and egre/pptp.ko.  A second table gives the medians of what
+explains the first: TCP retransmissions, UDP packets sent and lost.
+"""
+import json
+import os
+import statistics
+import sys
+
+TUNNELS = [("veth", "veth"), ("ip_gre", "ip_gre"), ("pptp", "pptp.ko"),
+           ("egre", "egre")]
+TESTS = {
+    "tcp": "TCP, 1 stream, Mbit/s",
+    "tcp4": "TCP, 4 streams, Mbit/s",
+    "udp": "UDP 64 B, received kpps",
+}
+
+
+def load(outdir):
+    meta = {}
+    with open(os.path.join(outdir, "meta.tsv")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("\t")
+            meta[k] = v
+    runs = []
+    with open(os.path.join(outdir, "runs.tsv")) as f:
+        for line in f:
+            rep, cond, test, tun, path, rc, gso, wall = \
+                line.rstrip("\n").split("\t")
+            runs.append(dict(rep=rep, cond=cond, test=test, tun=tun,
+                             path=os.path.join(outdir, path), rc=int(rc),
+                             gso=gso, wall=float(wall)))
+    return meta, runs
+
+
+def measure(run):
+    """(value, retransmits or None, sent kpps or None, lost % or None)"""
+    try:
+        with open(run["path"]) as f:
+            d = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if "error" in d or "end" not in d:
+        return None
+    end = d["end"]
+    if run["test"] == "udp":
+        rcv, snd = end.get("sum_received"), end.get("sum_sent")
+        if not rcv or not rcv.get("seconds"):
+            return None
+        rx = rcv["bytes"] / 64 / rcv["seconds"] / 1000
+        tx = snd["bytes"] / 64 / snd["seconds"] / 1000 if snd else None
+        return rx, None, tx, rcv.get("lost_percent")
+    rcv, snd = end.get("sum_received"), end.get("sum_sent", {})
+    if not rcv:
+        return None
+    return rcv["bits_per_second"] / 1e6, snd.get("retransmits"), None, None
+
+
+def med(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "-"
+    if digits == 0:
+        return f"{v:,.0f}" if v >= 10 else f"{v:.1f}"
+    return f"{v:.{digits}f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "-"
+    return f"{a / b:.2f}"
+
+
+def main():
+    outdir = sys.argv[1]
+    meta, runs = load(outdir)
+    conds, tests = [], []
+    for r in runs:
+        if r["cond"] not in conds:
+            conds.append(r["cond"])
+        if r["test"] not in tests:
+            tests.append(r["test"])
+    tests.sort(key=lambda t: list(TESTS).index(t) if t in TESTS else 99)
+
+    cell, extra, gso, failed = {}, {}, {}, []
+    for r in runs:
+        key = (r["cond"], r["test"], r["tun"])
+        m = measure(r) if r["rc"] == 0 else None
+        if m is None:
+            failed.append(f'{r["rep"]}/{r["cond"]}/{r["test"]}/{r["tun"]}')
+            continue
+        cell.setdefault(key, []).append(m[0])
+        extra.setdefault(key, []).append(m[1:])
+        gso.setdefault(r["cond"], set()).add(r["gso"])
+
+    out = []
+    if len(sys.argv) > 2:
+        with open(sys.argv[2]) as f:
+            out.append(f.read().rstrip("\n"))
+        out.append("")
+    nrep = meta.get("repeats", "?")
+    out.append(f"Medians of {nrep} repeats, {meta.get('seconds', '?')} s each; "
+               f"higher is better.")
+    out.append("")
+    head = ["condition", "test"] + [t[1] for t in TUNNELS] + \
+        ["egre/ip_gre", "egre/pptp.ko"]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "---|" * 2 + "---:|" * (len(head) - 2))
+    for c in conds:
+        for t in tests:
+            v = {k: med(cell.get((c, t, k), [])) for k, _ in TUNNELS}
+            if all(x is None for x in v.values()):
+                continue
+            cname = c + (" (no GSO)" if gso.get(c) == {"off"} else "")
+            row = [cname, TESTS.get(t, t)] + [fmt(v[k]) for k, _ in TUNNELS]
+            row += [ratio(v["egre"], v["ip_gre"]), ratio(v["egre"], v["pptp"])]
+            out.append("| " + " | ".join(row) + " |")
+    out.append("")
+
+    out.append("Medians behind the table: TCP retransmitted segments per "
+               "run; UDP kpps sent / % lost.")
+    out.append("")
+    out.append("| condition | test | " + " | ".join(t[1] for t in TUNNELS) + " |")
+    out.append("|---|---|" + "---:|" * len(TUNNELS))
+    for c in conds:
+        for t in tests:
+            row = [c, t]
+            for k, _ in TUNNELS:
+                ex = extra.get((c, t, k))
+                if not ex:
+                    row.append("-")
+                elif t == "udp":
+                    row.append(f"{fmt(med([e[1] for e in ex]))} / "
+                               f"{fmt(med([e[2] for e in ex]), 1)}%")
+                else:
+                    row.append(fmt(med([e[0] for e in ex])))
+            out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    wall = sum(r["wall"] for r in runs)
+    out.append(f"{len(runs)} measurements, {wall / 60:.1f} min of iperf3 "
+               f"wall time; {len(failed)} failed"
+               + (": " + ", ".join(failed[:20]) if failed else "") + ".")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
