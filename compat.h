@@ -22,4 +22,9 @@ static inline void egre_set_lltx(struct net_device *dev)
 }
 #endif
 
+/* 6.4: skb_gso_segment() moved from <linux/netdevice.h> to <net/gso.h> */
+#ifdef EGRE_COMPAT_NET_GSO_H
+#include <net/gso.h>
+#endif
+
 #endif /* _EGRE_COMPAT_H */

@@ -31,6 +31,7 @@ static const char egre_xstat_names[][ETH_GSTRING_LEN] = {
 	"tx_seq", "rx_seq", "rx_ack", "srtt_us", "ato_us", "ack_delay_us",
 	"tx_window", "tx_in_flight", "tx_queued", "rx_queued",
 	"net_rx_bad_header", "net_rx_bad_length", "net_rx_no_session",
+	"reorder_hold", "reorder_wait_us",
 };
 
 #define EGRE_XSTATS_FIRST	IFLA_EGRE_XSTATS_RX_DATA
@@ -53,6 +54,8 @@ static void egre_xstats_collect(const struct net_device *dev, u64 *v)
 	BUILD_BUG_ON(IFLA_EGRE_XSTATS_RX_QUEUED + 1 !=
 		     IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER);
 	BUILD_BUG_ON(IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER + EGRE_NSTAT_NUM !=
+		     IFLA_EGRE_XSTATS_REORDER_HOLD);
+	BUILD_BUG_ON(IFLA_EGRE_XSTATS_REORDER_WAIT_US + 1 !=
 		     __IFLA_EGRE_XSTATS_MAX);
 
 	egre_counters_sum(s->stats, EGRE_STAT_NUM, v);
@@ -69,6 +72,8 @@ static void egre_xstats_collect(const struct net_device *dev, u64 *v)
 	BUILD_BUG_ON(IFLA_EGRE_XSTATS_RX_QUEUED - IFLA_EGRE_XSTATS_TX_SEQ != 9);
 	egre_counters_sum(egre_pernet(s->net)->stats, EGRE_NSTAT_NUM,
 			  gauge + 10);
+	egre_session_reorder_state(s, &gauge[10 + EGRE_NSTAT_NUM],
+				   &gauge[11 + EGRE_NSTAT_NUM]);
 }
 
 /* netdevice */
@@ -209,8 +214,8 @@ static void egre_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = egre_dev_free;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-	dev->features |= NETIF_F_SG;
-	dev->hw_features |= NETIF_F_SG;
+	dev->features |= EGRE_FEATURES;
+	dev->hw_features |= EGRE_FEATURES;
 	egre_set_lltx(dev);
 	netif_keep_dst(dev);
 }
@@ -266,6 +271,7 @@ static const struct nla_policy egre_policy[IFLA_EGRE_MAX + 1] = {
 	[IFLA_EGRE_REORDER_TIMEOUT] = { .type = NLA_U32 },
 	[IFLA_EGRE_MAX_AHEAD]	 = { .type = NLA_U32 },
 	[IFLA_EGRE_START_SEQ]	 = { .type = NLA_U32 },
+	[IFLA_EGRE_REORDER_ADAPTIVE] = { .type = NLA_U8 },
 };
 
 static bool egre_bad_bool(const struct nlattr *attr)
@@ -348,6 +354,11 @@ static int egre_validate(struct nlattr *tb[], struct nlattr *data[],
 				    "egre: pfc: must be 0 (off) or 1 (on)");
 		return -EINVAL;
 	}
+	if (egre_bad_bool(data[IFLA_EGRE_REORDER_ADAPTIVE])) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_REORDER_ADAPTIVE],
+				    "egre: reorder-adaptive: must be 0 (off) or 1 (on)");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -386,6 +397,9 @@ static void egre_cfg_apply(struct egre_cfg *cfg, struct nlattr *data[])
 		cfg->max_ahead = nla_get_u32(data[IFLA_EGRE_MAX_AHEAD]);
 	if (data[IFLA_EGRE_START_SEQ])
 		cfg->start_seq = nla_get_u32(data[IFLA_EGRE_START_SEQ]);
+	if (data[IFLA_EGRE_REORDER_ADAPTIVE])
+		cfg->reorder_adaptive =
+			nla_get_u8(data[IFLA_EGRE_REORDER_ADAPTIVE]);
 }
 
 /* Checks that need the netns: the underlay device and uniqueness */
@@ -430,6 +444,7 @@ static int egre_newlink(struct net *src_net, struct net_device *dev,
 		.reorder_depth = EGRE_REORDER_DEPTH_DEFAULT,
 		.reorder_timeout = EGRE_REORDER_TIMEOUT_DEFAULT,
 		.max_ahead = EGRE_MAX_AHEAD_DEFAULT,
+		.reorder_adaptive = true,
 	};
 	int mtu, err;
 
@@ -515,6 +530,7 @@ static int egre_changelink(struct net_device *dev, struct nlattr *tb[],
 	WRITE_ONCE(s->cfg.pfc, cfg.pfc);
 	WRITE_ONCE(s->cfg.ack_delay, cfg.ack_delay);
 	WRITE_ONCE(s->cfg.reorder_timeout, cfg.reorder_timeout);
+	WRITE_ONCE(s->cfg.reorder_adaptive, cfg.reorder_adaptive);
 	if (cfg.max_ahead != s->cfg.max_ahead)
 		egre_session_set_max_ahead(s, cfg.max_ahead);
 	if (cfg.peer_window != s->cfg.peer_window)
@@ -552,7 +568,8 @@ static size_t egre_get_size(const struct net_device *dev)
 	       nla_total_size(2) +	/* IFLA_EGRE_PEER_WINDOW */
 	       nla_total_size(2) +	/* IFLA_EGRE_REORDER_DEPTH */
 	       nla_total_size(4) +	/* IFLA_EGRE_REORDER_TIMEOUT */
-	       nla_total_size(4);	/* IFLA_EGRE_MAX_AHEAD */
+	       nla_total_size(4) +	/* IFLA_EGRE_MAX_AHEAD */
+	       nla_total_size(1);	/* IFLA_EGRE_REORDER_ADAPTIVE */
 }
 
 static int egre_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -573,7 +590,9 @@ static int egre_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u16(skb, IFLA_EGRE_PEER_WINDOW, cfg->peer_window) ||
 	    nla_put_u16(skb, IFLA_EGRE_REORDER_DEPTH, cfg->reorder_depth) ||
 	    nla_put_u32(skb, IFLA_EGRE_REORDER_TIMEOUT, cfg->reorder_timeout) ||
-	    nla_put_u32(skb, IFLA_EGRE_MAX_AHEAD, cfg->max_ahead))
+	    nla_put_u32(skb, IFLA_EGRE_MAX_AHEAD, cfg->max_ahead) ||
+	    nla_put_u8(skb, IFLA_EGRE_REORDER_ADAPTIVE,
+		       cfg->reorder_adaptive))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -126,6 +126,7 @@ struct egre_cfg {
 	bool pmtudisc;
 	bool acfc;
 	bool pfc;
+	bool reorder_adaptive;	/* learn the hold from the reordering seen */
 };
 
 /* Transmit window (RFC 2637 App. B) and RTT (App. A) bounds */
@@ -173,6 +174,8 @@ struct egre_session {
 	bool rx_ack_valid;		/* rx_ack holds one */
 	struct timer_list ack_timer;
 	struct timer_list reorder_timer;	/* skips a gap that stays open */
+	struct egre_reo reo;		/* learnt hold (reorder-adaptive) */
+	u32 gap_us;			/* when the gap at rxq.next opened */
 
 	/* round-trip time (RFC 2637 App. A), us; written under rx_lock */
 	atomic_t rtt_state;		/* enum egre_rtt_state */
@@ -199,6 +202,16 @@ struct egre_session {
  * in sequence order, possibly from different CPUs, and a single queue
  * drained by a single poller keeps that order up the stack (with GRO).
  */
+/*
+ * Offloads the device offers the stack: scatter-gather, checksum offload
+ * (the inner checksum stays CHECKSUM_PARTIAL through encapsulation and is
+ * resolved by the underlay device or the core in front of it, as ip_gre
+ * does) and GSO, segmented in egre_dev_xmit() because every wire packet
+ * needs its own sequence number.
+ */
+#define EGRE_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE)
+
 #define EGRE_RX_BACKLOG		1000	/* as netdev_max_backlog's default */
 
 struct egre_dev {
@@ -265,6 +278,8 @@ bool egre_session_tx_stamp(struct egre_session *s, bool have_seq, u32 *seq,
 			   u32 *ack);
 u32 egre_session_ack_delay_us(struct egre_session *s);
 u32 egre_session_in_flight(struct egre_session *s);
+void egre_session_reorder_state(struct egre_session *s, u64 *hold,
+				u64 *wait_us);
 struct egre_counters __percpu *egre_counters_alloc(unsigned int n);
 void egre_counters_sum(struct egre_counters __percpu *p, unsigned int n,
 		       u64 *out);

@@ -429,4 +429,118 @@ static inline u32 egre_rxq_purge(struct egre_rxq *q,
 	return n;
 }
 
+/*
+ * Adaptive hold (reorder-adaptive on): how many packets may pile up behind
+ * a gap, and for how long, before the gap is given up, learnt from the
+ * reordering this session has actually seen, in the spirit of TCP's RACK.
+ * A gap that fills gives two samples: the packets that had overtaken the
+ * late one (its displacement) and how long the gap stayed open.  Each
+ * estimate is the largest sample of the current and the previous period
+ * of EGRE_REO_PERIOD_US (a windowed maximum: it follows the worst recent
+ * reordering and forgets it within two periods once it stops).  A packet
+ * that arrives after its gap was given up (EGRE_RX_OLD) shows the hold was
+ * too short: both double, within reorder-depth and reorder-timeout.  A path
+ * that only loses packets never fills a gap, so a loss costs the next
+ * EGRE_REO_MIN_HOLD packets' worth of waiting, not a timeout; a path that
+ * reorders learns to wait as long as it needs.  The estimates age whenever
+ * they are used (a gap opens, or more than EGRE_REO_MIN_HOLD packets wait),
+ * so reordering that stopped is forgotten even when no gap fills again.
+ * Times are u32 microseconds (differences only): after more than 71 idle
+ * minutes an old estimate may survive one more period.
+ */
+#define EGRE_REO_MIN_HOLD	3	/* packets behind a gap, at least */
+#define EGRE_REO_MIN_US		1000	/* wait for a gap, at least */
+#define EGRE_REO_PERIOD_US	1000000	/* windowed-maximum period */
+
+struct egre_reo {
+	u32 disp, disp_prev;	/* packets that overtake a late one */
+	u32 fill_us, fill_prev;	/* how long a gap stays open */
+	u32 period_us;		/* start of the current period */
+	bool started;
+};
+
+/* Move to a new period when the current one is over */
+static inline void egre_reo_age(struct egre_reo *r, u32 now_us)
+{
+	u32 age = now_us - r->period_us;
+
+	if (!r->started) {
+		r->started = true;
+		r->period_us = now_us;
+		return;
+	}
+	if (age < EGRE_REO_PERIOD_US)
+		return;
+	if (age < 2 * EGRE_REO_PERIOD_US) {
+		r->disp_prev = r->disp;
+		r->fill_prev = r->fill_us;
+	} else {
+		r->disp_prev = 0;
+		r->fill_prev = 0;
+	}
+	r->disp = 0;
+	r->fill_us = 0;
+	r->period_us = now_us;
+}
+
+/* A gap was closed by its packet: @pkts had overtaken it, it took @us */
+static inline void egre_reo_filled(struct egre_reo *r, u32 now_us, u32 pkts,
+				   u32 us)
+{
+	egre_reo_age(r, now_us);
+	if (pkts > r->disp)
+		r->disp = pkts;
+	if (us > r->fill_us)
+		r->fill_us = us;
+}
+
+static inline u32 egre_reo_disp(const struct egre_reo *r)
+{
+	return r->disp > r->disp_prev ? r->disp : r->disp_prev;
+}
+
+static inline u32 egre_reo_fill_us(const struct egre_reo *r)
+{
+	return r->fill_us > r->fill_prev ? r->fill_us : r->fill_prev;
+}
+
+/* A packet came after its gap was given up: wait longer, within bounds */
+static inline void egre_reo_late(struct egre_reo *r, u32 now_us, u32 depth,
+				 u32 max_us)
+{
+	u32 disp = egre_reo_disp(r), fill = egre_reo_fill_us(r);
+
+	egre_reo_age(r, now_us);
+	disp = disp > depth / 2 ? depth : 2 * disp;
+	if (disp < 2 * EGRE_REO_MIN_HOLD)
+		disp = 2 * EGRE_REO_MIN_HOLD;
+	fill = fill > max_us / 2 ? max_us : 2 * fill;
+	if (fill < 2 * EGRE_REO_MIN_US)
+		fill = 2 * EGRE_REO_MIN_US;
+	if (disp > r->disp)
+		r->disp = disp;
+	if (fill > r->fill_us)
+		r->fill_us = fill;
+}
+
+/* Packets that may wait behind a gap before it is given up */
+static inline u32 egre_reo_hold(const struct egre_reo *r)
+{
+	u32 disp = egre_reo_disp(r);
+
+	return disp > 0x7fffffffU ? 0xffffffffU :
+	       disp * 2 > EGRE_REO_MIN_HOLD ? disp * 2 : EGRE_REO_MIN_HOLD;
+}
+
+/* How long a new gap may stay open, in microseconds, at most @max_us */
+static inline u32 egre_reo_wait_us(const struct egre_reo *r, u32 max_us)
+{
+	u32 fill = egre_reo_fill_us(r);
+	u32 us = fill > 0x7fffffffU ? 0xffffffffU : fill * 2;
+
+	if (us < EGRE_REO_MIN_US)
+		us = EGRE_REO_MIN_US;
+	return us < max_us ? us : max_us;
+}
+
 #endif /* _EGRE_PROTO_H */

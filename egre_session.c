@@ -22,9 +22,14 @@ static u32 egre_now_us(void)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 }
 
+/*
+ * A timer armed for @us fires no earlier than @us from now: one jiffy more
+ * than the rounded-up count, since the first tick may come at once (a
+ * "1 ms" wait at HZ=250 would otherwise last anywhere from 0 to 4 ms)
+ */
 static unsigned long egre_us_to_jiffies(u32 us)
 {
-	return max(usecs_to_jiffies(us), 1UL);
+	return usecs_to_jiffies(us) + 1;
 }
 
 /* Items the receive state machine hands on, collected under rx_lock */
@@ -47,6 +52,17 @@ static void egre_rx_batch_init(struct egre_rx_batch *b)
 	__skb_queue_head_init(&b->list);
 }
 
+/* Under rx_lock: how long a gap opening now may stay open */
+static unsigned long egre_session_gap_wait(struct egre_session *s)
+{
+	u32 max_us = READ_ONCE(s->cfg.reorder_timeout) * USEC_PER_MSEC;
+
+	if (!READ_ONCE(s->cfg.reorder_adaptive))
+		return egre_us_to_jiffies(max_us);
+	egre_reo_age(&s->reo, s->gap_us);
+	return egre_us_to_jiffies(egre_reo_wait_us(&s->reo, max_us));
+}
+
 /* Under rx_lock: publish what ack we owe, keep the gap timer honest */
 static void egre_rx_batch_close(struct egre_session *s, u32 old_next,
 				bool was_queued)
@@ -58,10 +74,45 @@ static void egre_rx_batch_close(struct egre_session *s, u32 old_next,
 		if (was_queued)
 			del_timer(&s->reorder_timer);
 	} else if (!was_queued || q->next != old_next) {
-		/* a new gap opened at next: it gets the whole timeout */
-		mod_timer(&s->reorder_timer, jiffies +
-			  msecs_to_jiffies(READ_ONCE(s->cfg.reorder_timeout)));
+		/* a new gap opened at next: it gets the whole wait */
+		s->gap_us = egre_now_us();
+		mod_timer(&s->reorder_timer,
+			  jiffies + egre_session_gap_wait(s));
 	}
+}
+
+/*
+ * Under rx_lock, reorder-adaptive: learn from an arrival (egre_proto.h's
+ * egre_reo), then give up gaps that have more packets waiting behind them
+ * than the learnt hold.  Returns the number of gaps given up.
+ */
+static u32 egre_session_reo_learn(struct egre_session *s,
+				  enum egre_rx_verdict v, bool was_queued,
+				  struct egre_rxq_out *o)
+{
+	struct egre_rxq *q = &s->rxq;
+	u32 hold, now, skipped = 0;
+
+	if (v == EGRE_RX_OLD) {
+		egre_reo_late(&s->reo, egre_now_us(), q->depth,
+			      READ_ONCE(s->cfg.reorder_timeout) *
+			      USEC_PER_MSEC);
+		return 0;
+	}
+	if (v == EGRE_RX_DELIVER && was_queued && o->reordered && !o->lost) {
+		now = egre_now_us();
+		egre_reo_filled(&s->reo, now, o->reordered, now - s->gap_us);
+	}
+	/* the hold is never below the minimum: no clock read below it */
+	if (q->count <= EGRE_REO_MIN_HOLD)
+		return 0;
+	egre_reo_age(&s->reo, egre_now_us());
+	hold = egre_reo_hold(&s->reo);
+	while (q->count > hold) {
+		egre_rxq_timeout(q, o);
+		skipped++;
+	}
+	return skipped;
 }
 
 static void egre_session_send_ack(struct egre_session *s)
@@ -222,6 +273,26 @@ u32 egre_session_in_flight(struct egre_session *s)
 	n = egre_window_in_flight(s);
 	spin_unlock_bh(&s->tx_lock);
 	return n;
+}
+
+/* For the gauges: the hold and wait a gap opening now would get */
+void egre_session_reorder_state(struct egre_session *s, u64 *hold,
+				u64 *wait_us)
+{
+	u32 max_us = READ_ONCE(s->cfg.reorder_timeout) * USEC_PER_MSEC;
+	u32 depth = READ_ONCE(s->cfg.reorder_depth);
+
+	if (!READ_ONCE(s->cfg.reorder_adaptive) || !depth) {
+		*hold = depth;
+		*wait_us = depth ? max_us : 0;
+		return;
+	}
+	spin_lock_bh(&s->rx_lock);
+	if (s->reo.started)
+		egre_reo_age(&s->reo, egre_now_us());
+	*hold = min(egre_reo_hold(&s->reo), depth);
+	*wait_us = egre_reo_wait_us(&s->reo, max_us);
+	spin_unlock_bh(&s->rx_lock);
 }
 
 /* Under tx_lock: move waiting packets into @list while the window is open */
@@ -508,6 +579,7 @@ void egre_session_reset(struct egre_session *s)
 	s->rxq.next = 0;
 	s->rxq.seen = 0;
 	s->rxq.jump_run = 0;
+	memset(&s->reo, 0, sizeof(s->reo));
 	WRITE_ONCE(s->rx_started, false);
 	WRITE_ONCE(s->rx_last, 0);
 	WRITE_ONCE(s->rx_ack, 0);
@@ -663,7 +735,7 @@ void egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h,
 	enum egre_rx_verdict v;
 	struct egre_rx_batch b;
 	bool adv = false, was_queued, first;
-	u32 old_next;
+	u32 old_next, skipped = 0;
 
 	egre_rx_batch_init(&b);
 	spin_lock(&s->rx_lock);
@@ -673,6 +745,8 @@ void egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h,
 	old_next = s->rxq.next;
 	was_queued = s->rxq.count;
 	v = egre_rxq_in(&s->rxq, h->seq, skb, &b.out);
+	if (READ_ONCE(s->cfg.reorder_adaptive) && s->rxq.depth)
+		skipped = egre_session_reo_learn(s, v, was_queued, &b.out);
 	if (v == EGRE_RX_DELIVER || v == EGRE_RX_QUEUED) {
 		egre_rx_batch_close(s, old_next, was_queued);
 		if (first) {
@@ -701,6 +775,8 @@ void egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h,
 		kfree_skb(skb);
 		break;
 	}
+	if (skipped)
+		egre_stat_add(s, EGRE_STAT_RX_REORDER_TIMEOUT, skipped);
 	egre_rx_batch_finish(s, &b);
 	if (adv && READ_ONCE(s->cfg.peer_window))
 		egre_session_window_ack(s, h->ack);

@@ -61,7 +61,7 @@ static bool egre_too_big(struct egre_session *s, struct sk_buff *skb,
 {
 	int mtu = dst_mtu(&rt->dst) - EGRE_OVERHEAD;
 
-	if (skb->len <= mtu || skb_is_gso(skb))
+	if (skb->len <= mtu)
 		return false;
 	if (mtu < READ_ONCE(s->dev->mtu))
 		egre_session_pmtu(s, mtu);
@@ -123,7 +123,7 @@ static void egre_push_gre(struct egre_session *s, struct sk_buff *skb,
 /**
  * egre_xmit_frame - encapsulate and send an inner IPv4/IPv6 packet
  * @s: the session
- * @skb: the packet (protocol checked, checksum resolved); consumed
+ * @skb: the packet (protocol checked, not GSO); consumed
  * @have_seq: @seq was allocated by the transmit window
  * @seq: its sequence number, if @have_seq
  *
@@ -183,8 +183,16 @@ void egre_xmit_frame(struct egre_session *s, struct sk_buff *skb,
 		why = EGRE_STAT_TX_NOMEM;
 		goto drop;
 	}
-	/* iptunnel_xmit() counts tx_bytes from the inner network header */
-	skb_reset_inner_headers(skb);
+	/*
+	 * Inner headers for the underlay's checksum offload (a partial inner
+	 * checksum stays partial, skb->encapsulation tells the underlay);
+	 * iptunnel_xmit() also counts tx_bytes from the inner network header.
+	 */
+	if (iptunnel_handle_offloads(skb, SKB_GSO_GRE)) {
+		ip_rt_put(rt);
+		why = EGRE_STAT_TX_NOMEM;
+		goto drop;
+	}
 	egre_push_ppp(skb, proto, READ_ONCE(s->cfg.acfc),
 		      READ_ONCE(s->cfg.pfc));
 	egre_push_gre(s, skb, have_seq, seq);
@@ -197,12 +205,24 @@ drop:
 	kfree_skb(skb);
 }
 
+/* One wire-size packet: through the transmit window if there is one */
+static void egre_dev_xmit_one(struct egre_session *s, struct sk_buff *skb)
+{
+	u32 seq;
+
+	if (!READ_ONCE(s->cfg.peer_window))
+		egre_xmit_frame(s, skb, false, 0);
+	else if (egre_session_tx_window(s, skb, &seq))
+		egre_xmit_frame(s, skb, true, seq);
+	/* else it waits for the window, in the session's queue */
+}
+
 netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct egre_dev *ed = netdev_priv(dev);
 	struct egre_session *s = &ed->session;
+	struct sk_buff *segs, *next;
 	enum egre_stat why;
-	u32 seq;
 
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
@@ -217,14 +237,25 @@ netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev)
 		why = EGRE_STAT_TX_BAD_PROTO;
 		goto drop;
 	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		goto drop_nomem;
 
-	if (!READ_ONCE(s->cfg.peer_window))
-		egre_xmit_frame(s, skb, false, 0);
-	else if (egre_session_tx_window(s, skb, &seq))
-		egre_xmit_frame(s, skb, true, seq);
-	/* else it waits for the window, in the session's queue */
+	if (likely(!skb_is_gso(skb))) {
+		egre_dev_xmit_one(s, skb);
+		return NETDEV_TX_OK;
+	}
+	/*
+	 * Each wire packet needs its own sequence number and payload length,
+	 * so no GSO can pass below us: segment here, once, keeping the
+	 * inner checksum partial (the underlay device or the core in front
+	 * of it resolves it).
+	 */
+	segs = skb_gso_segment(skb, dev->features & ~NETIF_F_GSO_MASK);
+	if (IS_ERR_OR_NULL(segs))
+		goto drop_nomem;
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		egre_dev_xmit_one(s, skb);
+	}
 	return NETDEV_TX_OK;
 
 drop_nomem:

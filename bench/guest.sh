@@ -35,6 +35,7 @@ gso=${EGRE_BENCH_GSO:-auto}
 sides=${EGRE_BENCH_NETEM_SIDES:-send}
 egre_opts=${EGRE_BENCH_EGRE_OPTS:-}
 rps=${EGRE_BENCH_RPS:-1}
+underlay_gso=${EGRE_BENCH_UNDERLAY_GSO:-on}
 A=bench-a
 B=bench-b
 mode=none		# which GRE v1 module is loaded: none, pptp, egre
@@ -111,6 +112,18 @@ setup_base()
 	ip -n $B addr add 10.0.0.2/24 dev veth0
 	ip -n $A link set veth0 up
 	ip -n $B link set veth0 up
+	# A veth hands GSO super-packets to its peer unsegmented, so ip_gre's
+	# 64 KB GRE skbs cross it in one piece, which no real wire allows.
+	# EGRE_BENCH_UNDERLAY_GSO=off makes the underlay segment everything,
+	# as a link without GRE segmentation offload does (the tunnels keep
+	# their own GSO).
+	if [ "$underlay_gso" = off ]; then
+		for n in $A $B; do
+			ip netns exec "$n" ethtool -K veth0 gso off tso off \
+				tx-gre-segmentation off tx-gre-csum-segmentation off \
+				>/dev/null 2>&1
+		done
+	fi
 	# Each namespace is a host with one vCPU: its iperf3 (-A) and, through
 	# RPS, the receive processing of its veth, like a NIC queue whose
 	# interrupt goes to that CPU.  Without it, veth hands every packet to
@@ -267,7 +280,7 @@ set_gso()
 	# new devices (after a module swap) start with GSO on
 	[ "$1" = "$cur_gso" ] && { [ "$1" = on ] || [ "$new_devs" = 0 ]; } &&
 		return 0
-	for d in veth0 gre1 e0 ${ppp_a:-}; do
+	for d in $([ "$underlay_gso" = off ] || echo veth0) gre1 e0 ${ppp_a:-}; do
 		[ -e "/sys/class/net/$d" ] || continue
 		ethtool -K "$d" gso "$1" tso "$1" >/dev/null 2>&1
 	done
@@ -371,6 +384,7 @@ main()
 		echo "gso	$gso"
 		echo "netem_sides	$sides"
 		echo "rps	$rps"
+		echo "underlay_gso	$underlay_gso"
 		echo "egre_opts	$egre_opts"
 		echo "iperf3	$(iperf3 --version | head -1)"
 		echo "cpus	$(nproc)"
@@ -415,8 +429,122 @@ main()
 	log "done"
 }
 
+# scale_fill NS TARGET: egre sessions s1.. in NS until NS has TARGET
+# egre devices in all (the measured e0 among them); prints the seconds taken.
+# Their Call IDs are 3.. towards remotes 10.9.x.y (never used on the wire):
+# every session gets its own table key.
+scale_fill()
+{
+	local ns=$1 want=$2 have f t0
+	have=$(ip -n "$ns" -o link show type egre | wc -l)
+	f=/tmp/bench-scale.batch
+	awk -v from="$have" -v to="$want" 'BEGIN { for (i = from; i < to; i++)
+		printf "link add s%d type egre remote 10.9.%d.%d call-id %d peer-call-id %d\n",
+			i, int(i / 250) % 250, i % 250 + 1, i % 65534 + 3, i % 65534 + 3 }' >"$f"
+	t0=${EPOCHREALTIME/./}
+	ip -n "$ns" -batch "$f" || die "cannot create sessions in $ns"
+	rm -f "$f"
+	echo $(((${EPOCHREALTIME/./} - t0) / 1000))
+}
+
+# scale_empty NS: delete every egre session of NS but e0; prints milliseconds
+scale_empty()
+{
+	local ns=$1 f t0
+	f=/tmp/bench-scale.batch
+	ip -n "$ns" -o link show type egre | awk -F'[:@ ]+' '$2 != "e0" { print "link del " $2 }' >"$f"
+	t0=${EPOCHREALTIME/./}
+	[ -s "$f" ] && { ip -n "$ns" -batch "$f" || die "cannot delete sessions in $ns"; }
+	rm -f "$f"
+	echo $(((${EPOCHREALTIME/./} - t0) / 1000))
+}
+
+# kB of (MemTotal - MemAvailable), Slab and Percpu from /proc/meminfo
+mem_used()
+{
+	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 }
+	     /^Slab:/ { s = $2 } /^Percpu:/ { p = $2 }
+	     END { print t - a, s, p }' /proc/meminfo
+}
+
+# Memory per session: create and delete EGRE_BENCH_SCALE_MEM sessions in
+# bench-b, three times; the last round's figures are the steady state (the
+# first pays for the rhashtable's growth and slab caches)
+scale_memory()
+{
+	local n=$1 round u0 s0 p0 u1 s1 p1 u2 s2 p2 tc td
+	for round in 1 2 3; do
+		sync; echo 3 >/proc/sys/vm/drop_caches
+		read -r u0 s0 p0 <<<"$(mem_used)"
+		tc=$(scale_fill $B $((n + 1)))
+		sleep 1
+		read -r u1 s1 p1 <<<"$(mem_used)"
+		td=$(scale_empty $B)
+		sleep 2
+		sync; echo 3 >/proc/sys/vm/drop_caches
+		read -r u2 s2 p2 <<<"$(mem_used)"
+		printf 'memory\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$n" \
+			"$tc" "$td" $(((u1 - u0) * 1024 / n)) $(((s1 - s0) * 1024 / n)) \
+			$(((p1 - p0) * 1024 / n)) $((u2 - u0)) >>"$out/scale.tsv"
+		log "memory round $round: $n sessions created in $tc ms, deleted in $td ms; per session $(((u1 - u0) * 1024 / n)) B used, $(((s1 - s0) * 1024 / n)) B slab, $(((p1 - p0) * 1024 / n)) B percpu; after deletion $((u2 - u0)) kB above the start"
+	done
+}
+
+# One session's TCP throughput as the receiving namespace's session table
+# grows (EGRE_BENCH_SCALE_COUNTS, then back to 1 to show drift), and memory
+# per session (EGRE_BENCH_SCALE_MEM)
+scale_main()
+{
+	local rep n ms t i label counts=${EGRE_BENCH_SCALE_COUNTS:-1 1000 65536}
+	: >"$out/runs.tsv"
+	: >"$out/scale.tsv"
+	{
+		echo "kernel	$(uname -r)"
+		echo "mode	scale"
+		echo "tests	$tests"
+		echo "repeats	$repeats"
+		echo "seconds	$secs"
+		echo "mtu	${mtu:-default}"
+		echo "gso	on"
+		echo "netem_sides	none"
+		echo "rps	$rps"
+		echo "egre_opts	$egre_opts"
+		echo "iperf3	$(iperf3 --version | head -1)"
+		echo "cpus	$(nproc)"
+	} >"$out/meta.tsv"
+	cur_gso=on
+	need_mode egre || die "egre: setup failed"
+	scale_memory "${EGRE_BENCH_SCALE_MEM:-10000}"
+	local -a steps
+	read -ra steps <<<"$counts"
+	steps+=("${steps[0]}")	# and back, to see drift
+	for ((i = 0; i < ${#steps[@]}; i++)); do
+		n=${steps[$i]}
+		if [ "$n" -ge "$(ip -n $B -o link show type egre | wc -l)" ]; then
+			ms=$(scale_fill $B "$n")
+		else
+			ms=$(scale_empty $B)
+		fi
+		label="$n sessions"
+		[ "$i" = $((${#steps[@]} - 1)) ] && label="$n sessions again"
+		printf 'table\t%s\t%s\t%s\n' "$label" "$n" "$ms" >>"$out/scale.tsv"
+		log "bench-b has $n egre sessions ($ms ms to get there)"
+		for ((rep = 1; rep <= repeats; rep++)); do
+			for t in $tests; do
+				measure "$rep" "$label" "$t" egre
+			done
+		done
+	done
+	egre_down
+	kill "$(cat /run/bench-iperf3.pid)" 2>/dev/null
+	log "done"
+}
+
 if [ "${BENCH_IN_A:-0}" = 1 ]; then
-	main
+	case ${EGRE_BENCH_MODE:-matrix} in
+	scale) scale_main ;;
+	*) main ;;
+	esac
 else
 	setup
 fi

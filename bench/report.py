@@ -82,6 +82,41 @@ def ratio(a, b):
     return f"{a / b:.2f}"
 
 
+def scale_report(outdir, conds, tests, cell, extra):
+    """Session scaling: rows per table size, memory rounds"""
+    out, tables, mem = [], {}, []
+    with open(os.path.join(outdir, "scale.tsv")) as f:
+        for line in f:
+            row = line.rstrip("\n").split("\t")
+            if row[0] == "table":
+                tables[row[1]] = row[3]
+            elif row[0] == "memory":
+                mem.append(row[1:])
+    out.append("| sessions in the netns | test | egre | vs. first row | "
+               "retransmits | ms to reach this size |")
+    out.append("|---|---|---:|---:|---:|---:|")
+    for t in tests:
+        base = med(cell.get((conds[0], t, "egre"), [])) if conds else None
+        for c in conds:
+            v = med(cell.get((c, t, "egre"), []))
+            ex = extra.get((c, t, "egre")) or []
+            out.append(f"| {c} | {TESTS.get(t, t)} | {fmt(v)} | "
+                       f"{ratio(v, base)} | {fmt(med([e[0] for e in ex]))} | "
+                       f"{tables.get(c, '-')} |")
+    out.append("")
+    out.append("| round | sessions | create, ms | delete, ms | "
+               "B/session used | B/session slab | B/session percpu | "
+               "kB left after delete |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m in mem:
+        out.append("| " + " | ".join(m) + " |")
+    out.append("")
+    out.append("Used = MemTotal - MemAvailable; slab and percpu from "
+               "/proc/meminfo; each round creates the sessions in one "
+               "`ip -batch` and deletes them in another.")
+    return out
+
+
 def main():
     outdir = sys.argv[1]
     meta, runs = load(outdir)
@@ -113,6 +148,10 @@ def main():
     out.append(f"Medians of {nrep} repeats, {meta.get('seconds', '?')} s each; "
                f"higher is better.")
     out.append("")
+    if meta.get("mode") == "scale":
+        out += scale_report(outdir, conds, tests, cell, extra)
+        print("\n".join(out))
+        return
     head = ["condition", "test"] + [t[1] for t in TUNNELS] + \
         ["egre/ip_gre", "egre/pptp.ko"]
     out.append("| " + " | ".join(head) + " |")

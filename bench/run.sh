@@ -25,10 +25,21 @@
 #   EGRE_BENCH_GSO=auto          on|off|auto: GSO/TSO on the sending devices;
 #                                auto = off under netem loss/reorder, so that
 #                                netem acts on wire-size packets
+#   EGRE_BENCH_UNDERLAY_GSO=on   off: the underlay veths segment every GSO
+#                                packet (tso, gso, tx-gre-segmentation off),
+#                                as a real link without GRE offload does;
+#                                on: ip_gre's 64 KB skbs cross in one piece
 #   EGRE_BENCH_NETEM_SIDES=send  send|both: netem on the sender's veth only,
 #                                or on both ends (then ACKs suffer too)
 #   EGRE_BENCH_MEM=2G, EGRE_BENCH_TIMEOUT (default: from the matrix size)
 #   EGRE_KO=PATH                 use this egre.ko instead of building one
+#   EGRE_BENCH_MODE=matrix       matrix: the table above; scale: one egre
+#                                session's throughput (EGRE_BENCH_TESTS,
+#                                default tcp) while the receiving netns
+#                                holds EGRE_BENCH_SCALE_COUNTS ("1 1000
+#                                65536") sessions, then 1 again, and memory
+#                                and time per session for creating and
+#                                deleting EGRE_BENCH_SCALE_MEM (10000)
 #
 # egre.ko and the plugin are built from a copy of the sources in
 # .build/bench/ABI-STAMP/src (scripts/build-for.sh run there), which also
@@ -70,6 +81,15 @@ fi
 cp "$EGRE_KO" "$out/egre.ko" || die "no egre.ko at $EGRE_KO"
 export EGRE_KO=$out/egre.ko
 
+mode=${EGRE_BENCH_MODE:-matrix}
+case $mode in
+matrix) ;;
+scale)	export EGRE_BENCH_TUNNELS=egre EGRE_BENCH_CONDITIONS=none
+	export EGRE_BENCH_TESTS=${EGRE_BENCH_TESTS:-tcp} ;;
+*) die "EGRE_BENCH_MODE: matrix or scale" ;;
+esac
+export EGRE_BENCH_MODE=$mode
+
 # Size of the matrix, for the guest's timeout
 set -f
 ntun=$(wc -w <<<"${EGRE_BENCH_TUNNELS:-veth ip_gre pptp egre}")
@@ -77,12 +97,21 @@ ntest=$(wc -w <<<"${EGRE_BENCH_TESTS:-tcp tcp4 udp}")
 ncond=$(tr ',' '\n' <<<"${EGRE_BENCH_CONDITIONS:-none,delay,reorder,loss}" | grep -c .)
 set +f
 nrun=$((${EGRE_BENCH_REPEATS:-3} * ntun * ntest * ncond))
-timeout=${EGRE_BENCH_TIMEOUT:-$((900 + nrun * (${EGRE_BENCH_SECONDS:-4} + 8) * 2))}
+if [ "$mode" = scale ]; then
+	ncount=$(($(wc -w <<<"${EGRE_BENCH_SCALE_COUNTS:-1 1000 65536}") + 1))
+	nrun=$((${EGRE_BENCH_REPEATS:-3} * ntest * ncount))
+	mem=${EGRE_BENCH_MEM:-8G}
+	extra=2400	# 65,536 sessions take minutes to create in TCG
+else
+	mem=${EGRE_BENCH_MEM:-2G}
+	extra=900
+fi
+timeout=${EGRE_BENCH_TIMEOUT:-$((extra + nrun * (${EGRE_BENCH_SECONDS:-4} + 8) * 2))}
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
 say "$abi: $nrun measurements, guest timeout ${timeout}s, output in $out"
-vm/run.sh --abi "$abi" --mem "${EGRE_BENCH_MEM:-2G}" --timeout "$timeout" \
+vm/run.sh --abi "$abi" --mem "$mem" --timeout "$timeout" \
 	--no-panic-on-warn --rw "$out" --log "$out/console.log" \
 	-- bench/guest.sh "$out"
 rc=$?
@@ -90,7 +119,6 @@ t1=$(date +%s)
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 [ $rc -eq 0 ] || say "guest exit status $rc (1: kernel log not clean, 124: timeout; see $out/console.log)"
 [ -s "$out/runs.tsv" ] || die "no measurements came back"
-
 rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 {
 	echo "# egre benchmark: $abi, $(date -d "@$t0" '+%Y-%m-%d %H:%M')"
@@ -103,15 +131,22 @@ rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 	echo "Inner MTU $(sed -n 's/^mtu\t//p' "$out/meta.tsv");" \
 		"GSO $(sed -n 's/^gso\t//p' "$out/meta.tsv");" \
 		"netem on $(sed -n 's/^netem_sides\t//p' "$out/meta.tsv") side(s);" \
+		"underlay GSO $(sed -n 's/^underlay_gso\t//p' "$out/meta.tsv");" \
 		"egre options: '$(sed -n 's/^egre_opts\t//p' "$out/meta.tsv")'."
-	echo "Conditions: none; delay = netem delay 10ms; reorder = delay 10ms" \
-		"reorder 25% 50%; loss = loss 1% (on the sender's underlay veth)."
+	if [ "$mode" = matrix ]; then
+		echo "Conditions: none; delay = netem delay 10ms; reorder = delay 10ms" \
+			"reorder 25% 50%; loss = loss 1% (on the sender's underlay veth)."
+	else
+		echo "Session scaling: the receiving namespace holds N egre sessions" \
+			"(distinct Call IDs and remotes), one of them measured."
+	fi
 } >"$out/header.md"
 python3 bench/report.py "$out" "$out/header.md" >"$out/results.md" ||
 	die "report failed"
 cat "$out/results.md"
 if [ "${EGRE_BENCH_SAVE:-1}" = 1 ]; then
-	cp "$out/results.md" "bench/results-$abi-$(date -d "@$t0" +%Y%m%d).md"
-	say "saved bench/results-$abi-$(date -d "@$t0" +%Y%m%d).md"
+	name=bench/results-$([ "$mode" = scale ] && echo scale-)$abi-$(date -d "@$t0" +%Y%m%d).md
+	cp "$out/results.md" "$name"
+	say "saved $name"
 fi
 exit $rc

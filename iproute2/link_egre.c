@@ -40,6 +40,7 @@ static void egre_usage(FILE *f)
 		"           [ acfc { on | off } ] [ pfc { on | off } ]\n"
 		"           [ ack-delay { MSEC | auto } ] [ peer-window WINDOW ]\n"
 		"           [ reorder-depth DEPTH ] [ reorder-timeout MSEC ]\n"
+		"           [ reorder-adaptive { on | off } ]\n"
 		"           [ max-ahead AHEAD ] [ start-seq SEQ ]\n"
 		"\n"
 		"Where: ADDR   := IPv4 unicast address; remote is required on add\n"
@@ -48,7 +49,8 @@ static void egre_usage(FILE *f)
 		"       TOS    := { 0..255 | inherit }  (decimal, or hex as in 0x10)\n"
 		"       MSEC   := milliseconds, \"50ms\" works too:\n"
 		"                 ack-delay 0..%u (default %u; auto: a quarter of the RTT),\n"
-		"                 reorder-timeout 1..%u (default %u)\n"
+		"                 reorder-timeout 1..%u (default %u; the longest wait\n"
+		"                 with reorder-adaptive on, the default)\n"
 		"       WINDOW := 0..65535  the peer's receive window (default 0: no send window)\n"
 		"       DEPTH  := 0..%u  packets held to restore order (default %u; 0: off)\n"
 		"       AHEAD  := 1..%u, at least DEPTH  (default %u)\n"
@@ -152,7 +154,7 @@ enum egre_opt {
 	OPT_REMOTE, OPT_LOCAL, OPT_CALL_ID, OPT_PEER_CALL_ID, OPT_LINK,
 	OPT_TTL, OPT_TOS, OPT_PMTUDISC, OPT_ACFC, OPT_PFC, OPT_ACK_DELAY,
 	OPT_PEER_WINDOW, OPT_REORDER_DEPTH, OPT_REORDER_TIMEOUT, OPT_MAX_AHEAD,
-	OPT_START_SEQ,
+	OPT_START_SEQ, OPT_REORDER_ADAPTIVE,
 	OPT_COUNT
 };
 
@@ -179,6 +181,7 @@ static const struct {
 	{ "reorder-timeout", OPT_REORDER_TIMEOUT,  true },
 	{ "max-ahead",       OPT_MAX_AHEAD,        true },
 	{ "start-seq",       OPT_START_SEQ,        true },
+	{ "reorder-adaptive", OPT_REORDER_ADAPTIVE, true },
 };
 
 #define OPT_BIT(o)	(1u << (o))
@@ -193,7 +196,7 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 	__u32 link = 0, ack_delay = 0, reorder_timeout = 0, max_ahead = 0;
 	__u32 start_seq = 0;
 	const char *max_ahead_arg = NULL;
-	__u8 ttl = 0, tos = 0, pmtudisc = 0, acfc = 0, pfc = 0;
+	__u8 ttl = 0, tos = 0, pmtudisc = 0, acfc = 0, pfc = 0, adaptive = 0;
 
 	(void)lu;
 
@@ -307,6 +310,9 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 		case OPT_START_SEQ:
 			start_seq = egre_parse_num(opt, arg, 0xffffffff, NULL);
 			break;
+		case OPT_REORDER_ADAPTIVE:
+			adaptive = egre_parse_on_off(opt, arg);
+			break;
 		case OPT_COUNT:
 			break;
 		}
@@ -349,6 +355,8 @@ static int egre_parse_opt(struct link_util *lu, int argc, char **argv,
 		addattr8(n, EGRE_REQ_MAX, IFLA_EGRE_PMTUDISC, pmtudisc);
 	if (seen & OPT_BIT(OPT_ACFC))
 		addattr8(n, EGRE_REQ_MAX, IFLA_EGRE_ACFC, acfc);
+	if (seen & OPT_BIT(OPT_REORDER_ADAPTIVE))
+		addattr8(n, EGRE_REQ_MAX, IFLA_EGRE_REORDER_ADAPTIVE, adaptive);
 	if (seen & OPT_BIT(OPT_PFC))
 		addattr8(n, EGRE_REQ_MAX, IFLA_EGRE_PFC, pfc);
 	if (seen & OPT_BIT(OPT_ACK_DELAY))
@@ -405,12 +413,13 @@ static void egre_print_addr(struct rtattr *tb[], int type, const char *key)
 	print_string(PRINT_ANY, key, "%s ", s);
 }
 
-static void egre_print_on_off(const char *key, bool on)
+/* JSON: KEY as a boolean; text: "LABEL on|off" */
+static void egre_print_on_off(const char *key, const char *label, bool on)
 {
 	if (is_json_context()) {
 		print_bool(PRINT_JSON, key, NULL, on);
 	} else {
-		print_string(PRINT_FP, NULL, "%s ", key);
+		print_string(PRINT_FP, NULL, "%s ", label);
 		print_string(PRINT_FP, NULL, "%s ", on ? "on" : "off");
 	}
 }
@@ -463,9 +472,9 @@ static void egre_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_bool(PRINT_ANY, "pmtudisc",
 			   v8 ? "pmtudisc " : "nopmtudisc ", v8);
 	if (egre_attr_u8(tb, IFLA_EGRE_ACFC, &v8))
-		egre_print_on_off("acfc", v8);
+		egre_print_on_off("acfc", "acfc", v8);
 	if (egre_attr_u8(tb, IFLA_EGRE_PFC, &v8))
-		egre_print_on_off("pfc", v8);
+		egre_print_on_off("pfc", "pfc", v8);
 	/* JSON: a number of milliseconds, or the string "auto". */
 	if (egre_attr_u32(tb, IFLA_EGRE_ACK_DELAY, &v32)) {
 		if (v32 == EGRE_ACK_DELAY_AUTO)
@@ -482,6 +491,8 @@ static void egre_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 	if (egre_attr_u32(tb, IFLA_EGRE_REORDER_TIMEOUT, &v32))
 		print_uint(PRINT_ANY, "reorder_timeout",
 			   "reorder-timeout %ums ", v32);
+	if (egre_attr_u8(tb, IFLA_EGRE_REORDER_ADAPTIVE, &v8))
+		egre_print_on_off("reorder_adaptive", "reorder-adaptive", v8);
 	if (egre_attr_u32(tb, IFLA_EGRE_MAX_AHEAD, &v32))
 		print_uint(PRINT_ANY, "max_ahead", "max-ahead %u ", v32);
 	/* IFLA_EGRE_START_SEQ is write-only: the kernel does not dump it,
@@ -510,6 +521,8 @@ static const struct egre_xstat {
 	{ IFLA_EGRE_XSTATS_RX_REORDER_TIMEOUT, "reorder", "timeout", "rx_reorder_timeout" },
 	{ IFLA_EGRE_XSTATS_RX_QUEUE_PURGE, "reorder",  "purge",	     "rx_queue_purge" },
 	{ IFLA_EGRE_XSTATS_RX_QUEUED,	   "reorder",  "queued",     "rx_queued" },
+	{ IFLA_EGRE_XSTATS_REORDER_HOLD,   "reorder",  "hold",	     "reorder_hold" },
+	{ IFLA_EGRE_XSTATS_REORDER_WAIT_US, "reorder", "wait-us",    "reorder_wait_us" },
 	{ IFLA_EGRE_XSTATS_TX_DATA,	   "tx",       "data",	     "tx_data" },
 	{ IFLA_EGRE_XSTATS_TX_ACKS,	   "tx",       "acks",	     "tx_acks" },
 	{ IFLA_EGRE_XSTATS_TX_ACK_ONLY,	   "tx",       "ack-only",   "tx_ack_only" },

@@ -137,6 +137,7 @@ int main(int argc, char **argv)
 			      low ? 1 : EGRE_REORDER_TIMEOUT_MAX);
 			put32(n, IFLA_EGRE_MAX_AHEAD,
 			      low ? 1 : EGRE_MAX_AHEAD_MAX);
+			put8(n, IFLA_EGRE_REORDER_ADAPTIVE, !low);
 		}
 		nest_end(n, data);
 	}

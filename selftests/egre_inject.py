@@ -5,7 +5,10 @@ or deliberately broken, for egre's receive-path tests.  The packets are
 written from RFC 2637 section 4.1, independently of the module's code.
 
 usage: egre_inject.py [--src A] --dst B --call N [--seq S] [--ack A]
-                      [--count N] CASE
+                      [--count N | --seqs S1,S2,...] CASE
+
+--count sends N packets numbered from S; --seqs sends one packet per listed
+number, in that order, back to back (a reordering in one burst).
 """
 
 import argparse
@@ -100,6 +103,7 @@ def main():
     p.add_argument("--seq", type=lambda x: int(x, 0), default=0)
     p.add_argument("--ack", type=lambda x: int(x, 0), default=0)
     p.add_argument("--count", type=int, default=1)
+    p.add_argument("--seqs", type=lambda x: [int(v, 0) for v in x.split(",")])
     p.add_argument("case")
     a = p.parse_args()
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
@@ -107,8 +111,9 @@ def main():
     s.setsockopt(socket.IPPROTO_IP, 10, 0)
     if a.src:
         s.bind((a.src, 0))
-    for i in range(a.count):
-        pkt = build(a.case, a.call, (a.seq + i) & 0xFFFFFFFF, a.ack)
+    seqs = a.seqs if a.seqs else [a.seq + i for i in range(a.count)]
+    pkts = [build(a.case, a.call, q & 0xFFFFFFFF, a.ack) for q in seqs]
+    for pkt in pkts:
         s.sendto(pkt, (a.dst, 0))
 
 

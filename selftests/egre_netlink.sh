@@ -78,9 +78,10 @@ test_defaults()
 	expect_json "$N" e0 ack_delay 50
 	# start_seq is write-only
 	expect_many data "$N" e0 peer_window=0 reorder_depth=64 \
-		reorder_timeout=50 max_ahead=32768 start_seq=None
+		reorder_timeout=50 reorder_adaptive=true max_ahead=32768 \
+		start_seq=None
 	ip -n "$N" -d link show dev e0 |
-		grep -q 'ack-delay 50ms peer-window 0 reorder-depth 64 reorder-timeout 50ms max-ahead 32768'
+		grep -q 'ack-delay 50ms peer-window 0 reorder-depth 64 reorder-timeout 50ms reorder-adaptive on max-ahead 32768'
 	# MTU derived from the overhead: 1500 - (20 + 16 + 4)
 	[ "$(ip -n "$N" -j link show dev e0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')" = 1460 ]
 	ip -n "$N" -d link show dev e0 | grep -q 'egre remote 192.0.2.2'
@@ -148,11 +149,12 @@ test_window_reorder()
 	new_ns N
 	ip -n "$N" link add e0 type egre remote 192.0.2.2 peer-window 16 \
 		reorder-depth 0 reorder-timeout 10000 max-ahead 1 ack-delay auto \
-		start-seq 4294967290
+		start-seq 4294967290 reorder-adaptive off
 	expect_many data "$N" e0 peer_window=16 reorder_depth=0 \
-		reorder_timeout=10000 max_ahead=1 ack_delay=auto start_seq=None
+		reorder_timeout=10000 reorder_adaptive=false max_ahead=1 \
+		ack_delay=auto start_seq=None
 	ip -n "$N" -d link show dev e0 | tee /dev/stderr |
-		grep -q 'ack-delay auto peer-window 16 reorder-depth 0 reorder-timeout 10000ms max-ahead 1 '
+		grep -q 'ack-delay auto peer-window 16 reorder-depth 0 reorder-timeout 10000ms reorder-adaptive off max-ahead 1 '
 	# start-seq is the next number to send; the window opens at half
 	# the peer's; auto is 50 ms and the ack timeout 1 s until an RTT
 	# has been measured
@@ -173,6 +175,10 @@ test_window_reorder()
 	# one at a time; the others stay
 	ip -n "$N" link set e0 type egre reorder-timeout 1
 	expect_json "$N" e0 reorder_timeout 1
+	expect_json "$N" e0 reorder_adaptive false
+	ip -n "$N" link set e0 type egre reorder-adaptive on
+	expect_many data "$N" e0 reorder_adaptive=true reorder_timeout=1 \
+		peer_window=16
 	ip -n "$N" link set e0 type egre peer-window 65535
 	expect_json "$N" e0 peer_window 65535
 	ip -n "$N" link set e0 type egre ack-delay 200
@@ -187,7 +193,7 @@ test_window_reorder()
 		reorder_timeout=1 max_ahead=2147483647 ack_delay=auto
 	expect_many xstats "$N" e0 tx_window=0
 	ip -n "$N" -d link show dev e0 |
-		grep -q 'ack-delay auto peer-window 0 reorder-depth 0 reorder-timeout 1ms max-ahead 2147483647 '
+		grep -q 'ack-delay auto peer-window 0 reorder-depth 0 reorder-timeout 1ms reorder-adaptive on max-ahead 2147483647 '
 
 	# the smallest window still opens at one packet
 	ip -n "$N" link add e1 type egre remote 192.0.2.3 peer-window 1
@@ -298,6 +304,7 @@ test_plugin_errors()
 	refused '"max-ahead" must be at least "reorder-depth"' \
 		-n "$N" link add e0 type egre remote 192.0.2.2 max-ahead 9 reorder-depth 10
 	refused '"ack-delay"' -n "$N" link add e0 type egre remote 192.0.2.2 ack-delay never
+	refused '"reorder-adaptive"' -n "$N" link add e0 type egre remote 192.0.2.2 reorder-adaptive 1
 	refused '"start-seq"' -n "$N" link add e0 type egre remote 192.0.2.2 start-seq -1
 }
 

@@ -98,6 +98,8 @@ def check_refusals(ifname):
         ("acfc 2", [(a["IFLA_EGRE_ACFC"], b"\x02")], "acfc: must be 0"),
         ("pfc 7", [(a["IFLA_EGRE_PFC"], b"\x07")], "pfc: must be 0"),
         ("pmtudisc 2", [(a["IFLA_EGRE_PMTUDISC"], b"\x02")], "pmtudisc: must be 0 or 1"),
+        ("reorder-adaptive 2", [(a["IFLA_EGRE_REORDER_ADAPTIVE"], b"\x02")],
+         "egre: reorder-adaptive: must be 0 (off) or 1 (on)"),
         ("local multicast", [(a["IFLA_EGRE_LOCAL"], ip("224.0.0.5"))], "local: must be a unicast"),
         ("remote broadcast", [(a["IFLA_EGRE_REMOTE"], ip("255.255.255.255"))], "remote: must be a unicast"),
         ("remote 0", [(a["IFLA_EGRE_REMOTE"], ip("0.0.0.0"))], "remote: must be a unicast"),

@@ -73,7 +73,8 @@ test_reorder_in_order()
 {
 	setup_pair
 	# generous against TCG's timer jitter: a gap here always fills
-	ip -n "$B" link set e0 type egre reorder-timeout 1000 reorder-depth 512
+	ip -n "$B" link set e0 type egre reorder-timeout 1000 reorder-depth 512 \
+		reorder-adaptive off
 	# the first packet sets the numbering: start the session cleanly
 	ip netns exec "$A" ping -c 1 -W 2 10.0.0.2 >/dev/null
 	netem "$A" delay 10ms reorder 25% 50%
@@ -87,6 +88,82 @@ test_reorder_in_order()
 	[ "$(cnt "$B" e0 rx_reordered)" -gt 0 ] || fail "nothing was reordered"
 	[ "$(cnt "$B" e0 rx_lost)" = 0 ] || fail "packets counted lost"
 	[ "$(cnt "$B" e0 rx_queued)" = 0 ] || fail "packets left in the queue"
+
+	# reorder-adaptive starts from the minimum hold: it gives up the
+	# first gaps too early (those packets come late and are dropped as
+	# old), learns, and then holds; never out of order, and what the
+	# application misses is exactly what the session counts as lost
+	ip -n "$B" link set e0 type egre reorder-adaptive on
+	local lost0 lost1 old0 old1 got
+	lost0=$(cnt "$B" e0 rx_lost) old0=$(cnt "$B" e0 rx_old)
+	r=$(stream "$A" 10.0.0.2 "$B" 2000 1000)
+	netem "$A" delay 0ms
+	ip netns exec "$A" ping -c 1 -W 2 10.0.0.2 >/dev/null
+	busywait 3000 stat_is "$B" e0 rx_queued 0
+	lost1=$(cnt "$B" e0 rx_lost) old1=$(cnt "$B" e0 rx_old)
+	got=$(field "$r" received)
+	diag "adaptive: $r; B: rx_lost +$((lost1 - lost0)) rx_old +$((old1 - old0)) hold $(cnt "$B" e0 reorder_hold) wait $(cnt "$B" e0 reorder_wait_us) us"
+	[ "$(field "$r" inversions)" = 0 ] || fail "adaptive: delivered out of order"
+	[ "$(field "$r" duplicates)" = 0 ] || fail "adaptive: duplicates delivered"
+	[ $((2000 - got)) = $((lost1 - lost0)) ] ||
+		fail "adaptive: $((2000 - got)) missing, rx_lost +$((lost1 - lost0))"
+	[ "$got" -ge 1800 ] || fail "adaptive: only $got of 2000 delivered: it did not learn"
+}
+
+# reorder-adaptive: a loss gap is given up after the learnt wait, not after
+# reorder-timeout; a packet that comes after its gap was given up, and a
+# gap that fills, teach the session to wait longer (the reorder_hold and
+# reorder_wait_us gauges, egre_proto.h's egre_reo)
+test_adaptive_hold()
+{
+	new_ns A
+	new_ns P
+	ip -n "$A" link add veth0 type veth peer name veth0 netns "$P"
+	ip -n "$A" addr add 192.0.2.1/24 dev veth0
+	ip -n "$P" addr add 192.0.2.2/24 dev veth0
+	ip -n "$A" link set veth0 up
+	ip -n "$P" link set veth0 up
+	local c
+	for c in 1 2; do
+		ip -n "$A" link add e$c type egre local 192.0.2.1 \
+			remote 192.0.2.2 call-id $c peer-call-id $((c + 10)) \
+			ack-delay 10000 reorder-timeout 3000
+		ip -n "$A" link set e$c up
+	done
+	local inj=(ip netns exec "$P" python3 "$HERE/egre_inject.py" --dst 192.0.2.1)
+	expect_stat "$A" e1 reorder_hold 3
+	expect_stat "$A" e1 reorder_wait_us 1000
+	"${inj[@]}" --call 1 --seq 10 data
+	"${inj[@]}" --call 1 --seq 12 data
+	# nothing learnt yet: the gap waits about a millisecond, not 3 s
+	busywait 1500 stat_is "$A" e1 rx_queued 0 ||
+		fail "the gap was not given up quickly"
+	expect_stat "$A" e1 rx_reorder_timeout 1
+	expect_stat "$A" e1 rx_lost 1
+	expect_stat "$A" e1 rx_data 2
+	# 11 comes after all: too old, and the hold doubles from its floor
+	"${inj[@]}" --call 1 --seq 11 data
+	expect_stat "$A" e1 rx_old 1
+	expect_stat "$A" e1 reorder_hold 12
+	expect_stat "$A" e1 reorder_wait_us 4000
+	"${inj[@]}" --call 1 --seq 14 data
+	busywait 1500 stat_is "$A" e1 rx_queued 0
+	"${inj[@]}" --call 1 --seq 13 data
+	expect_stat "$A" e1 rx_old 2
+	expect_stat "$A" e1 reorder_hold 24
+	expect_stat "$A" e1 reorder_wait_us 8000
+
+	# a gap that fills in one burst: three packets overtook the late one
+	"${inj[@]}" --call 2 --seqs 0,2,3,4,1 data
+	expect_stat "$A" e2 rx_data 5
+	expect_stat "$A" e2 rx_reordered 3
+	expect_stat "$A" e2 rx_lost 0
+	expect_stat "$A" e2 reorder_hold 6
+
+	# off: the gauges show the fixed depth and timeout
+	ip -n "$A" link set e1 type egre reorder-adaptive off
+	expect_stat "$A" e1 reorder_hold 64
+	expect_stat "$A" e1 reorder_wait_us 3000000
 }
 
 # Loss: what the application misses is what the session counts as lost
@@ -154,7 +231,8 @@ test_gap_timer()
 	ip -n "$A" link set veth0 up
 	ip -n "$P" link set veth0 up
 	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
-		call-id 1 peer-call-id 2 ack-delay 10000 reorder-timeout 3000
+		call-id 1 peer-call-id 2 ack-delay 10000 reorder-timeout 3000 \
+		reorder-adaptive off
 	ip -n "$A" link set e0 up
 	local inj=(ip netns exec "$P" python3 "$HERE/egre_inject.py" --dst 192.0.2.1 --call 1)
 	"${inj[@]}" --seq 10 data
@@ -312,4 +390,4 @@ require_cmd python3 tc iperf3 tcpdump tshark ethtool ping
 modprobe sch_netem 2>/dev/null || true
 run_tests test_reorder_in_order test_loss_accounting test_duplicates \
 	test_tcp_impaired test_gap_timer test_wrap_with_loss test_spoofed_jump \
-	test_window test_peer_styles
+	test_window test_peer_styles test_adaptive_hold

@@ -52,7 +52,7 @@ setup_hostile()
 snapshot()
 {
 	ip netns exec "$1" ethtool -S "$2" |
-		awk -F': *' 'NR > 1 && $1 !~ /(tx_seq|rx_seq|rx_ack|tx_ack_only)$/ { gsub(/ /, "", $1); print $1, $2 }'
+		awk -F': *' 'NR > 1 && $1 !~ /(tx_seq|rx_seq|rx_ack|tx_ack_only|reorder_hold|reorder_wait_us)$/ { gsub(/ /, "", $1); print $1, $2 }'
 	echo rx_packets "$(cnt "$1" "$2" rx_packets)"
 }
 

@@ -15,7 +15,10 @@
  * - count is the number of used slots, at most depth, every queued packet
  *   sits in slot seq & mask with seq in (next, next + depth];
  * - out.delivered is the number of deliver() calls; since the first packet,
- *   next has moved by exactly the numbers delivered plus those lost.
+ *   next has moved by exactly the numbers delivered plus those lost;
+ * - with reorder-adaptive, no more than the learnt hold wait after an
+ *   arrival, the hold is at least EGRE_REO_MIN_HOLD, and a new gap's wait
+ *   lies within (0, reorder-timeout].
  *
  * Input: 7 bytes of configuration, then 3-byte events (type, 16-bit
  * big-endian argument A).
@@ -24,10 +27,12 @@
  *   byte 1     max-ahead: & 3 = 0: depth + byte 2; 1: 32768; 2: 2^31 - 1;
  *              3: depth + bytes 2..3 << 8 (at least depth, at least 1,
  *              as egre_cfg_check() insists)
- *   byte 4     first number: & 3 selects 0, 1, 2^31 or 0xffffff00,
+ *   byte 4     first number: & 3 selects 0, 1, 2^31 or 0xffffff00;
+ *              & 4: reorder-adaptive (egre_reo, h_learn()) with a
+ *              reorder-timeout of (1 + byte >> 3) * 10 ms,
  *   bytes 5..6 plus this signed 16-bit offset
  * Events, type % 16 (REF: next, or the first number before the first
- * packet):
+ * packet); each advances the clock by (type >> 4) * 4096 us:
  *   0-3  arrival at REF + (s8)A
  *   4    arrival at REF + (s16)A
  *   5    arrival far ahead: REF + (A << 16) + (type >> 4)
@@ -110,6 +115,10 @@ struct harness {
 	u32 first_seq;
 	u64 sum_delivered, sum_lost;
 	u32 start;			/* first number, before the first packet */
+	/* reorder-adaptive, as egre_session_reo_learn() drives egre_reo */
+	bool adaptive;
+	struct egre_reo reo;
+	u32 now_us, gap_us, max_us;
 };
 
 /* ---- the model ---- */
@@ -429,6 +438,46 @@ static void h_check(struct harness *h)
 	}
 }
 
+/*
+ * reorder-adaptive: what egre_session_rx() does after egre_rxq_in(): learn
+ * from the verdict, give up gaps while more than the hold wait (each one a
+ * timeout the model must agree with), note when a new gap opened
+ */
+static void h_learn(struct harness *h, enum egre_rx_verdict v, u32 count,
+		    u32 next)
+{
+	struct egre_rxq *q = &h->q;
+	u32 hold;
+
+	if (v == EGRE_RX_OLD) {
+		egre_reo_late(&h->reo, h->now_us, q->depth, h->max_us);
+		return;
+	}
+	if (v == EGRE_RX_DELIVER && count && h->out.reordered && !h->out.lost)
+		egre_reo_filled(&h->reo, h->now_us, h->out.reordered,
+				h->now_us - h->gap_us);
+	if (q->count > EGRE_REO_MIN_HOLD) {
+		egre_reo_age(&h->reo, h->now_us);
+		hold = egre_reo_hold(&h->reo);
+		CHECK(hold >= EGRE_REO_MIN_HOLD);
+		while (q->count > hold) {
+			bool more;
+
+			h_begin(h);
+			more = egre_rxq_timeout(q, &h->out);
+			CHECK(more == m_timeout(&h->m));
+			h_check(h);
+		}
+		CHECK(q->count <= hold);
+	}
+	if (q->count && (!count || q->next != next)) {
+		h->gap_us = h->now_us;
+		egre_reo_age(&h->reo, h->gap_us);
+		CHECK(egre_reo_wait_us(&h->reo, h->max_us) >= 1);
+		CHECK(egre_reo_wait_us(&h->reo, h->max_us) <= h->max_us);
+	}
+}
+
 static void h_arrive(struct harness *h, u32 seq)
 {
 	struct egre_rxq *q = &h->q;
@@ -481,6 +530,8 @@ static void h_arrive(struct harness *h, u32 seq)
 		CHECK(0);
 	}
 	h_check(h);
+	if (h->adaptive && q->depth)
+		h_learn(h, v, count, next);
 }
 
 static u32 depth_from(u8 b)
@@ -524,6 +575,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	h_set_max_ahead(h, v);
 	h->start = starts[data[4] & 3] + (u32)(int16_t)egre_get_be16(data + 5);
+	h->adaptive = data[4] & 4;
+	h->max_us = (1 + (data[4] >> 3)) * 10000;
 
 	for (p = 7; p + 3 <= size; p += 3) {
 		u8 t = data[p];
@@ -531,6 +584,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		u32 ref = h->q.started ? h->q.next : h->start;
 		u32 i, seq;
 
+		h->now_us += (u32)(t >> 4) << 12;
 		TRACE("event %u (%#x) A %#x: depth %u max-ahead %#x\n", t % 16,
 		      t, a, h->q.depth, h->q.max_ahead);
 		switch (t % 16) {
@@ -633,6 +687,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h->m.head = 0;
 			h->m.started = false;
 			h->m.jump_run = 0;
+			memset(&h->reo, 0, sizeof(h->reo));
 			h_check(h);
 			break;
 		}

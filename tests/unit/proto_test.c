@@ -536,6 +536,54 @@ static void test_rxq_purge(void)
 	rxt_init(&t, 0, 0);
 }
 
+/* egre_reo: the adaptive hold's windowed maximum, doubling and bounds */
+static void test_reo(void)
+{
+	struct egre_reo r = { 0 };
+	u32 t0 = 0xfffff000u;	/* the clock wraps during the test */
+	int i;
+
+	ok(egre_reo_hold(&r) == EGRE_REO_MIN_HOLD &&
+	   egre_reo_wait_us(&r, 300000) == EGRE_REO_MIN_US,
+	   "reo: nothing learnt: minimum hold and wait");
+	ok(egre_reo_wait_us(&r, 500) == 500,
+	   "reo: the wait never exceeds reorder-timeout");
+	egre_reo_age(&r, t0);
+	egre_reo_filled(&r, t0 + 10, 20, 10000);
+	ok(egre_reo_hold(&r) == 40 && egre_reo_wait_us(&r, 300000) == 20000,
+	   "reo: a filled gap (20 overtook it, 10 ms): hold 40, wait 20 ms");
+	egre_reo_filled(&r, t0 + 20, 5, 2000);
+	ok(egre_reo_hold(&r) == 40 && egre_reo_wait_us(&r, 300000) == 20000,
+	   "reo: a smaller sample does not lower the maximum");
+	egre_reo_age(&r, t0 + 1500000);
+	egre_reo_filled(&r, t0 + 1500000, 2, 1000);
+	ok(egre_reo_hold(&r) == 40 && egre_reo_wait_us(&r, 300000) == 20000,
+	   "reo: the previous period still counts (across the clock wrap)");
+	egre_reo_age(&r, t0 + 2600000);
+	ok(egre_reo_hold(&r) == 4 && egre_reo_wait_us(&r, 300000) == 2000,
+	   "reo: two periods later only the recent sample is left");
+	egre_reo_age(&r, t0 + 9000000);
+	ok(egre_reo_hold(&r) == EGRE_REO_MIN_HOLD &&
+	   egre_reo_wait_us(&r, 300000) == EGRE_REO_MIN_US,
+	   "reo: a long quiet time forgets everything");
+	egre_reo_late(&r, t0 + 9000001, 64, 300000);
+	ok(egre_reo_hold(&r) == 4 * EGRE_REO_MIN_HOLD &&
+	   egre_reo_wait_us(&r, 300000) == 4 * EGRE_REO_MIN_US,
+	   "reo: a late packet doubles from the floor");
+	for (i = 2; i < 12; i++)
+		egre_reo_late(&r, t0 + 9000000 + i, 64, 300000);
+	ok(egre_reo_hold(&r) >= 64 && egre_reo_wait_us(&r, 300000) == 300000,
+	   "reo: doubling stops at reorder-depth and reorder-timeout");
+	egre_reo_late(&r, t0 + 9000020, 64, 300000);
+	ok(egre_reo_hold(&r) >= 64 && egre_reo_hold(&r) <= 128 && egre_reo_wait_us(&r, 300000) == 300000,
+	   "reo: and stays there");
+	r.disp = 0x90000000u;
+	r.fill_us = 0x90000000u;
+	ok(egre_reo_hold(&r) == 0xffffffffu &&
+	   egre_reo_wait_us(&r, 300000) == 300000,
+	   "reo: huge estimates saturate, no overflow");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -549,6 +597,7 @@ int main(void)
 	test_rxq_wrap();
 	test_rxq_first();
 	test_rxq_purge();
+	test_reo();
 	printf("1..%d\n# Totals: pass:%d fail:%d\n", n, n - failed, failed);
 	return failed ? 1 : 0;
 }

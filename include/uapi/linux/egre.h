@@ -52,6 +52,9 @@ enum {
 	IFLA_EGRE_REORDER_TIMEOUT,	/* u32: ms before a gap is skipped */
 	IFLA_EGRE_MAX_AHEAD,	/* u32: largest forward jump accepted */
 	IFLA_EGRE_START_SEQ,	/* u32: first transmit sequence (testing) */
+	IFLA_EGRE_REORDER_ADAPTIVE,	/* u8: 1 = learn the hold from the
+					 * reordering seen (default)
+					 */
 	__IFLA_EGRE_MAX,
 };
 
@@ -118,6 +121,11 @@ enum {
 	IFLA_EGRE_XSTATS_NET_RX_BAD_HEADER,	/* drop: not enhanced GRE */
 	IFLA_EGRE_XSTATS_NET_RX_BAD_LENGTH,	/* drop: truncated/bad length */
 	IFLA_EGRE_XSTATS_NET_RX_NO_SESSION,	/* drop: unknown call/peer */
+	/* state, reorder-adaptive (gauges) */
+	IFLA_EGRE_XSTATS_REORDER_HOLD,	/* packets a gap may have behind it */
+	IFLA_EGRE_XSTATS_REORDER_WAIT_US,	/* how long a new gap may stay
+						 * open, us
+						 */
 	__IFLA_EGRE_XSTATS_MAX,
 };
 
