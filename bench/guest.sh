@@ -429,34 +429,53 @@ main()
 	log "done"
 }
 
-# scale_fill NS TARGET: egre sessions s1.. in NS until NS has TARGET
-# egre devices in all (the measured e0 among them); prints the seconds taken.
-# Their Call IDs are 3.. towards remotes 10.9.x.y (never used on the wire):
-# every session gets its own table key.
+# scale_fill NS TARGET [KIND]: KIND (egre, the default, or gre) devices
+# s1.. in group 7 of NS until NS has TARGET devices of that kind in all (the
+# measured e0 among them); prints the milliseconds taken.  egre Call IDs are
+# 3.., remotes 10.9.x.y (never used on the wire): every session gets its own
+# table key; gre devices get the same remotes.
 scale_fill()
 {
-	local ns=$1 want=$2 have f t0
-	have=$(ip -n "$ns" -o link show type egre | wc -l)
+	local ns=$1 want=$2 kind=${3:-egre} have f t0
+	have=$(ip -n "$ns" -o link show type "$kind" | wc -l)
 	f=/tmp/bench-scale.batch
-	awk -v from="$have" -v to="$want" 'BEGIN { for (i = from; i < to; i++)
-		printf "link add s%d type egre remote 10.9.%d.%d call-id %d peer-call-id %d\n",
-			i, int(i / 250) % 250, i % 250 + 1, i % 65534 + 3, i % 65534 + 3 }' >"$f"
+	awk -v from="$have" -v to="$want" -v kind="$kind" 'BEGIN {
+		for (i = from; i < to; i++) {
+			r = sprintf("10.9.%d.%d", int(i / 250) % 250, i % 250 + 1)
+			if (kind == "gre")
+				printf "link add s%d group 7 type gre remote %s local 10.0.0.2\n", i, r
+			else
+				printf "link add s%d group 7 type egre remote %s call-id %d peer-call-id %d\n",
+					i, r, i % 65533 + 3, i % 65533 + 3
+		} }' >"$f"
 	t0=${EPOCHREALTIME/./}
-	ip -n "$ns" -batch "$f" || die "cannot create sessions in $ns"
+	ip -n "$ns" -batch "$f" || die "cannot create $kind devices in $ns"
 	rm -f "$f"
 	echo $(((${EPOCHREALTIME/./} - t0) / 1000))
 }
 
-# scale_empty NS: delete every egre session of NS but e0; prints milliseconds
+# scale_empty NS: delete every device of group 7 in NS (the sessions, not
+# e0) in one request, as `ip link del group` does: one unregistration batch,
+# one RCU grace period; prints milliseconds
 scale_empty()
 {
-	local ns=$1 f t0
-	f=/tmp/bench-scale.batch
+	local ns=$1 t0
+	t0=${EPOCHREALTIME/./}
+	ip -n "$ns" link del group 7 2>/dev/null
+	echo $(((${EPOCHREALTIME/./} - t0) / 1000))
+}
+
+# scale_del_each NS N: create N sessions, delete them one `ip link del` at a
+# time (each waits for its own RCU grace periods); prints ms per deletion
+scale_del_each()
+{
+	local ns=$1 n=$2 f=/tmp/bench-scale.batch t0
+	scale_fill "$ns" $((n + 1)) >/dev/null
 	ip -n "$ns" -o link show type egre | awk -F'[:@ ]+' '$2 != "e0" { print "link del " $2 }' >"$f"
 	t0=${EPOCHREALTIME/./}
-	[ -s "$f" ] && { ip -n "$ns" -batch "$f" || die "cannot delete sessions in $ns"; }
+	ip -n "$ns" -batch "$f" || die "cannot delete sessions in $ns"
 	rm -f "$f"
-	echo $(((${EPOCHREALTIME/./} - t0) / 1000))
+	echo $(((${EPOCHREALTIME/./} - t0) / 1000 / n))
 }
 
 # kB of (MemTotal - MemAvailable), Slab and Percpu from /proc/meminfo
@@ -467,27 +486,37 @@ mem_used()
 	     END { print t - a, s, p }' /proc/meminfo
 }
 
-# Memory per session: create and delete EGRE_BENCH_SCALE_MEM sessions in
-# bench-b, three times; the last round's figures are the steady state (the
-# first pays for the rhashtable's growth and slab caches)
+# Memory per session: create and delete EGRE_BENCH_SCALE_MEM egre sessions
+# in bench-b, three times (the first round pays for the rhashtable's growth
+# and slab caches; the later ones are the steady state), then the same
+# number of ip_gre devices once, for what any tunnel netdevice costs
 scale_memory()
 {
-	local n=$1 round u0 s0 p0 u1 s1 p1 u2 s2 p2 tc td
-	for round in 1 2 3; do
+	local n=$1 round kind u0 s0 p0 u1 s1 p1 u2 s2 p2 tc td
+	for round in 1 2 3 gre; do
+		kind=egre
+		[ "$round" = gre ] && kind=gre
 		sync; echo 3 >/proc/sys/vm/drop_caches
 		read -r u0 s0 p0 <<<"$(mem_used)"
-		tc=$(scale_fill $B $((n + 1)))
+		if [ $kind = gre ]; then
+			tc=$(scale_fill $B $(($(ip -n $B -o link show type gre | wc -l) + n)) gre)
+		else
+			tc=$(scale_fill $B $((n + 1)))
+		fi
 		sleep 1
 		read -r u1 s1 p1 <<<"$(mem_used)"
 		td=$(scale_empty $B)
 		sleep 2
 		sync; echo 3 >/proc/sys/vm/drop_caches
 		read -r u2 s2 p2 <<<"$(mem_used)"
-		printf 'memory\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$n" \
+		printf 'memory\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$n" \
 			"$tc" "$td" $(((u1 - u0) * 1024 / n)) $(((s1 - s0) * 1024 / n)) \
-			$(((p1 - p0) * 1024 / n)) $((u2 - u0)) >>"$out/scale.tsv"
-		log "memory round $round: $n sessions created in $tc ms, deleted in $td ms; per session $(((u1 - u0) * 1024 / n)) B used, $(((s1 - s0) * 1024 / n)) B slab, $(((p1 - p0) * 1024 / n)) B percpu; after deletion $((u2 - u0)) kB above the start"
+			$(((p1 - p0) * 1024 / n)) $((u2 - u0)) $((s2 - s0)) >>"$out/scale.tsv"
+		log "memory round $round: $n $kind devices created in $tc ms, deleted in $td ms; per device $(((u1 - u0) * 1024 / n)) B used, $(((s1 - s0) * 1024 / n)) B slab, $(((p1 - p0) * 1024 / n)) B percpu; after deletion $((u2 - u0)) kB used, $((s2 - s0)) kB slab above the start"
 	done
+	td=$(scale_del_each $B 200)
+	printf 'delete_each\t200\t%s\n' "$td" >>"$out/scale.tsv"
+	log "200 sessions deleted one at a time: $td ms each"
 }
 
 # One session's TCP throughput as the receiving namespace's session table
@@ -525,13 +554,18 @@ scale_main()
 		else
 			ms=$(scale_empty $B)
 		fi
+		[ "$(ip -n $B -o link show type egre | wc -l)" = "$n" ] ||
+			die "bench-b should have $n egre sessions"
 		label="$n sessions"
 		[ "$i" = $((${#steps[@]} - 1)) ] && label="$n sessions again"
 		printf 'table\t%s\t%s\t%s\n' "$label" "$n" "$ms" >>"$out/scale.tsv"
 		log "bench-b has $n egre sessions ($ms ms to get there)"
+		# ip_gre beside it: what the sessions cost the rest of the
+		# system (memory, the device list), not egre's lookup
 		for ((rep = 1; rep <= repeats; rep++)); do
 			for t in $tests; do
 				measure "$rep" "$label" "$t" egre
+				measure "$rep" "$label" "$t" ip_gre
 			done
 		done
 	done

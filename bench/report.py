@@ -84,7 +84,7 @@ def ratio(a, b):
 
 def scale_report(outdir, conds, tests, cell, extra):
     """Session scaling: rows per table size, memory rounds"""
-    out, tables, mem = [], {}, []
+    out, tables, mem, each = [], {}, [], None
     with open(os.path.join(outdir, "scale.tsv")) as f:
         for line in f:
             row = line.rstrip("\n").split("\t")
@@ -92,28 +92,40 @@ def scale_report(outdir, conds, tests, cell, extra):
                 tables[row[1]] = row[3]
             elif row[0] == "memory":
                 mem.append(row[1:])
-    out.append("| sessions in the netns | test | egre | vs. first row | "
-               "retransmits | ms to reach this size |")
-    out.append("|---|---|---:|---:|---:|---:|")
+            elif row[0] == "delete_each":
+                each = row[1:]
+    out.append("| egre sessions in the netns | test | egre | vs. first row | "
+               "ip_gre | vs. first row | egre/ip_gre | egre retransmits | "
+               "ms to reach this size |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for t in tests:
         base = med(cell.get((conds[0], t, "egre"), [])) if conds else None
+        gbase = med(cell.get((conds[0], t, "ip_gre"), [])) if conds else None
         for c in conds:
             v = med(cell.get((c, t, "egre"), []))
+            g = med(cell.get((c, t, "ip_gre"), []))
             ex = extra.get((c, t, "egre")) or []
             out.append(f"| {c} | {TESTS.get(t, t)} | {fmt(v)} | "
-                       f"{ratio(v, base)} | {fmt(med([e[0] for e in ex]))} | "
+                       f"{ratio(v, base)} | {fmt(g)} | {ratio(g, gbase)} | "
+                       f"{ratio(v, g)} | {fmt(med([e[0] for e in ex]))} | "
                        f"{tables.get(c, '-')} |")
     out.append("")
-    out.append("| round | sessions | create, ms | delete, ms | "
-               "B/session used | B/session slab | B/session percpu | "
-               "kB left after delete |")
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| round | devices | count | create, ms | delete, ms | "
+               "B/device used | B/device slab | B/device percpu | "
+               "kB used after delete | kB slab after delete |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in mem:
         out.append("| " + " | ".join(m) + " |")
     out.append("")
     out.append("Used = MemTotal - MemAvailable; slab and percpu from "
-               "/proc/meminfo; each round creates the sessions in one "
-               "`ip -batch` and deletes them in another.")
+               "/proc/meminfo. Each round creates the devices in one "
+               "`ip -batch` and deletes them with one `ip link del group`; "
+               "the gre round is the same with ip_gre devices, the cost of "
+               "any tunnel netdevice.")
+    if each:
+        out.append(f"Deleting {each[0]} sessions one `ip link del` at a time "
+                   f"took {each[1]} ms each (every deletion waits for its own "
+                   "RCU grace periods in the core's unregistration).")
     return out
 
 
