@@ -44,7 +44,8 @@
 # egre.ko and the plugin are built from a copy of the sources in
 # .build/bench/ABI-STAMP/src (scripts/build-for.sh run there), which also
 # keeps the raw iperf3 output, the guest console and the counters.
-#   EGRE_BENCH_SAVE=0            do not write bench/results-*.md
+#   EGRE_BENCH_SAVE=0            do not write bench/results-*.md (a
+#                                later run of the same day adds -HHMM)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -145,7 +146,10 @@ python3 bench/report.py "$out" "$out/header.md" >"$out/results.md" ||
 	die "report failed"
 cat "$out/results.md"
 if [ "${EGRE_BENCH_SAVE:-1}" = 1 ]; then
-	name=bench/results-$([ "$mode" = scale ] && echo scale-)$abi-$(date -d "@$t0" +%Y%m%d).md
+	name=bench/results-$([ "$mode" = scale ] && echo scale-)$abi-$(date -d "@$t0" +%Y%m%d)
+	# a second run on the same day keeps the first one's file
+	[ -e "$name.md" ] && name=$name-$(date -d "@$t0" +%H%M)
+	name=$name.md
 	cp "$out/results.md" "$name"
 	say "saved $name"
 fi

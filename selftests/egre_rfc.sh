@@ -118,11 +118,7 @@ test_adaptive_hold()
 {
 	new_ns A
 	new_ns P
-	ip -n "$A" link add veth0 type veth peer name veth0 netns "$P"
-	ip -n "$A" addr add 192.0.2.1/24 dev veth0
-	ip -n "$P" addr add 192.0.2.2/24 dev veth0
-	ip -n "$A" link set veth0 up
-	ip -n "$P" link set veth0 up
+	setup_underlay "$A" "$P"
 	local c
 	for c in 1 2; do
 		ip -n "$A" link add e$c type egre local 192.0.2.1 \
@@ -225,11 +221,7 @@ test_gap_timer()
 {
 	new_ns A
 	new_ns P
-	ip -n "$A" link add veth0 type veth peer name veth0 netns "$P"
-	ip -n "$A" addr add 192.0.2.1/24 dev veth0
-	ip -n "$P" addr add 192.0.2.2/24 dev veth0
-	ip -n "$A" link set veth0 up
-	ip -n "$P" link set veth0 up
+	setup_underlay "$A" "$P"
 	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
 		call-id 1 peer-call-id 2 ack-delay 10000 reorder-timeout 3000 \
 		reorder-adaptive off
@@ -311,11 +303,7 @@ test_window()
 	new_ns A
 	new_ns P
 	ip netns exec "$A" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$A" link add veth0 type veth peer name veth0 netns "$P"
-	ip -n "$A" addr add 192.0.2.1/24 dev veth0
-	ip -n "$P" addr add 192.0.2.2/24 dev veth0
-	ip -n "$A" link set veth0 up
-	ip -n "$P" link set veth0 up
+	setup_underlay "$A" "$P"
 	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
 		call-id 1 peer-call-id 2 peer-window 4
 	ip -n "$A" addr add 10.0.0.1 peer 10.0.0.2 dev e0

@@ -18,12 +18,8 @@ setup_peer()
 	new_ns A
 	new_ns P
 	ip netns exec "$A" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$A" link add veth0 type veth peer name veth0 netns "$P"
-	ip -n "$A" addr add 192.0.2.1/24 dev veth0
-	ip -n "$P" addr add 192.0.2.2/24 dev veth0
+	setup_underlay "$A" "$P"
 	ip -n "$P" addr add 192.0.2.3/24 dev veth0
-	ip -n "$A" link set veth0 up
-	ip -n "$P" link set veth0 up
 	# a long ack delay keeps lone acks out of the counts
 	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
 		call-id 1 peer-call-id 2 ack-delay 10000

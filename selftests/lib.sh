@@ -166,6 +166,17 @@ busywait()
 	done
 }
 
+# setup_underlay NS1 NS2: veth0 192.0.2.1/24 in NS1 ---- veth0 192.0.2.2/24
+# in NS2, both up
+setup_underlay()
+{
+	ip -n "$1" link add veth0 type veth peer name veth0 netns "$2"
+	ip -n "$1" addr add 192.0.2.1/24 dev veth0
+	ip -n "$2" addr add 192.0.2.2/24 dev veth0
+	ip -n "$1" link set veth0 up
+	ip -n "$2" link set veth0 up
+}
+
 # Two namespaces joined by veth, each with an egre session to the other:
 #
 #   ns $A: veth0 192.0.2.1/24 ---- veth0 192.0.2.2/24 :ns $B
@@ -185,11 +196,7 @@ setup_pair()
 			ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 		done
 	fi
-	ip -n "$A" link add veth0 type veth peer name veth0 netns "$B"
-	ip -n "$A" addr add 192.0.2.1/24 dev veth0
-	ip -n "$B" addr add 192.0.2.2/24 dev veth0
-	ip -n "$A" link set veth0 up
-	ip -n "$B" link set veth0 up
+	setup_underlay "$A" "$B"
 	# shellcheck disable=SC2086
 	ip -n "$A" link add e0 type egre local 192.0.2.1 remote 192.0.2.2 \
 		call-id 1 peer-call-id 2 ${EGRE_OPTS:-}
