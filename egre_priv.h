@@ -18,7 +18,8 @@
  *   are read with READ_ONCE; a change of identity (addresses, call IDs)
  *   unhashes the session and waits for readers first.
  * - session->rx_lock (BH-safe spinlock) serialises the receive state (the
- *   reorder queue and its timer, the last ack received, the RTT estimator).
+ *   reorder queue and its timer, the adaptive hold (reo, gap_us), the last
+ *   ack received, the RTT estimator).
  *   Transmit without a window never takes a lock: the next sequence number
  *   is an atomic, and rx_last/ack_sent are single words written with
  *   WRITE_ONCE (a race can at worst repeat an ack, which is harmless).
