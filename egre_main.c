@@ -421,8 +421,7 @@ static int egre_cfg_check(struct net *net, const struct egre_cfg *cfg,
 				    "egre: link: no such device in the underlay network namespace");
 		return -ENODEV;
 	}
-	other = egre_session_lookup(egre_pernet(net), cfg->remote,
-				    cfg->call_id);
+	other = egre_session_find(egre_pernet(net), cfg->remote, cfg->call_id);
 	if (other && other != self) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_EGRE_CALL_ID] ? :
 				    data[IFLA_EGRE_REMOTE],

@@ -261,6 +261,8 @@ void egre_session_uninit(struct egre_session *s);
 void egre_session_free(struct egre_session *s);
 struct egre_session *egre_session_lookup(struct egre_net *en, __be32 remote,
 					 u16 call_id);
+struct egre_session *egre_session_find(struct egre_net *en, __be32 remote,
+				       u16 call_id);
 int egre_session_hash(struct egre_net *en, struct egre_session *s);
 void egre_session_unhash(struct egre_net *en, struct egre_session *s);
 void egre_session_reset(struct egre_session *s);

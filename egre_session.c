@@ -669,12 +669,26 @@ void egre_session_set_start_seq(struct egre_session *s, u32 seq)
 	spin_unlock_bh(&s->tx_lock);
 }
 
+/* Under rcu_read_lock (the receive path) */
 struct egre_session *egre_session_lookup(struct egre_net *en, __be32 remote,
 					 u16 call_id)
 {
 	struct egre_key key = { .remote = remote, .call_id = call_id };
 
 	return rhashtable_lookup(&en->sessions, &key, egre_rht_params);
+}
+
+/*
+ * Under RTNL, which every writer of the table holds: the session found
+ * cannot go away while the caller looks at it
+ */
+struct egre_session *egre_session_find(struct egre_net *en, __be32 remote,
+				       u16 call_id)
+{
+	struct egre_key key = { .remote = remote, .call_id = call_id };
+
+	ASSERT_RTNL();
+	return rhashtable_lookup_fast(&en->sessions, &key, egre_rht_params);
 }
 
 int egre_session_hash(struct egre_net *en, struct egre_session *s)

@@ -5,16 +5,18 @@ or deliberately broken, for egre's receive-path tests.  The packets are
 written from RFC 2637 section 4.1, independently of the module's code.
 
 usage: egre_inject.py [--src A] --dst B --call N [--seq S] [--ack A]
-                      [--count N | --seqs S1,S2,...] CASE
+                      [--count N | --seqs S1,S2,...] [--pause SECONDS] CASE
 
 --count sends N packets numbered from S; --seqs sends one packet per listed
-number, in that order, back to back (a reordering in one burst).
+number, in that order, back to back (a reordering in one burst), or --pause
+seconds apart.
 """
 
 import argparse
 import socket
 import struct
 import sys
+import time
 
 K, S, A = 0x2000, 0x1000, 0x0080
 PROTO_PPP = 0x880B
@@ -104,6 +106,8 @@ def main():
     p.add_argument("--ack", type=lambda x: int(x, 0), default=0)
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--seqs", type=lambda x: [int(v, 0) for v in x.split(",")])
+    p.add_argument("--pause", type=float, default=0.0,
+                   help="seconds between packets (default: back to back)")
     p.add_argument("case")
     a = p.parse_args()
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
@@ -113,7 +117,9 @@ def main():
         s.bind((a.src, 0))
     seqs = a.seqs if a.seqs else [a.seq + i for i in range(a.count)]
     pkts = [build(a.case, a.call, q & 0xFFFFFFFF, a.ack) for q in seqs]
-    for pkt in pkts:
+    for i, pkt in enumerate(pkts):
+        if i and a.pause:
+            time.sleep(a.pause)
         s.sendto(pkt, (a.dst, 0))
 
 
