@@ -196,12 +196,19 @@ pptp_down()
 		done
 	done
 	ppp_a=''
+	unload_module pptp
+	mode=none
+}
+
+# unload_module NAME: rmmod, retrying while the last references go away
+unload_module()
+{
+	local i
 	for i in $(seq 100); do
-		rmmod pptp 2>/dev/null && break
+		rmmod "$1" 2>/dev/null && break
 		sleep 0.1
 	done
-	! grep -q '^pptp ' /proc/modules || die "cannot unload pptp"
-	mode=none
+	! grep -q "^$1 " /proc/modules || die "cannot unload $1"
 }
 
 egre_up()
@@ -228,14 +235,9 @@ egre_up()
 
 egre_down()
 {
-	local i
 	ip -n $A link del e0 2>/dev/null
 	ip -n $B link del e0 2>/dev/null
-	for i in $(seq 100); do
-		rmmod egre 2>/dev/null && break
-		sleep 0.1
-	done
-	! grep -q '^egre ' /proc/modules || die "cannot unload egre"
+	unload_module egre
 	mode=none
 }
 

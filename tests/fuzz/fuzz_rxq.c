@@ -541,11 +541,26 @@ static u32 depth_from(u8 b)
 	return b < 0xf0 ? b % 65 : big[b & 7];
 }
 
+/* max-ahead selector: depth + small, 32768, 2^31 - 1 or depth + big */
+static u32 ahead_from(u32 sel, u32 depth, u32 small, u32 big)
+{
+	switch (sel) {
+	case 0:
+		return depth + small;
+	case 1:
+		return 32768;
+	case 2:
+		return 0x7fffffff;
+	default:
+		return depth + big;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const u32 starts[4] = { 0, 1, 0x80000000u, 0xffffff00u };
 	struct harness *h;
-	u32 v, n, depth;
+	u32 n, depth;
 	size_t p;
 
 	if (size < 7)
@@ -559,21 +574,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	depth = depth_from(data[0]);
 	h_set_slots(h, depth);
-	switch (data[1] & 3) {
-	case 0:
-		v = depth + data[2];
-		break;
-	case 1:
-		v = 32768;
-		break;
-	case 2:
-		v = 0x7fffffff;
-		break;
-	default:
-		v = depth + ((u32)data[2] << 16 | (u32)data[3] << 8);
-		break;
-	}
-	h_set_max_ahead(h, v);
+	h_set_max_ahead(h, ahead_from(data[1] & 3, depth, data[2],
+				      (u32)data[2] << 16 | (u32)data[3] << 8));
 	h->start = starts[data[4] & 3] + (u32)(int16_t)egre_get_be16(data + 5);
 	h->adaptive = data[4] & 4;
 	h->max_us = (1 + (data[4] >> 3)) * 10000;
@@ -653,21 +655,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h_check(h);
 			break;
 		case 14:
-			switch (a >> 14) {
-			case 0:
-				v = h->q.depth + (a & 0x3fff);
-				break;
-			case 1:
-				v = 32768;
-				break;
-			case 2:
-				v = 0x7fffffff;
-				break;
-			default:
-				v = h->q.depth + ((u32)(a & 0x3fff) << 16);
-				break;
-			}
-			h_set_max_ahead(h, v);
+			h_set_max_ahead(h, ahead_from(a >> 14, h->q.depth,
+						      a & 0x3fff,
+						      (u32)(a & 0x3fff) << 16));
 			break;
 		case 15:
 			if (t < 0x80) {
