@@ -24,7 +24,7 @@ KDIR := $(firstword $(wildcard $(KDIR_RUNNING)) \
 endif
 
 SRC := Kbuild compat.h egre_priv.h egre_proto.h egre_main.c egre_session.c \
-       egre_xmit.c egre_rcv.c include/uapi/linux/egre.h
+       egre_xmit.c egre_rcv.c egre_chan.c egre_proc.c include/uapi/linux/egre.h
 CHECKPATCH ?= $(firstword $(wildcard scripts/checkpatch/checkpatch.pl))
 
 .PHONY: all module plugin clean install check check-debug demo deps fuzz bench

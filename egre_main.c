@@ -9,6 +9,7 @@
 
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
+#include <linux/if_pppox.h>
 #include <linux/module.h>
 #include <net/ip.h>
 #include <net/netns/generic.h>
@@ -21,7 +22,7 @@
 unsigned int egre_net_id __read_mostly;
 
 /* Counter names: ethtool -S, and the order of IFLA_EGRE_XSTATS_RX_DATA.. */
-static const char egre_xstat_names[][ETH_GSTRING_LEN] = {
+const char egre_xstat_names[EGRE_XSTATS_NUM][ETH_GSTRING_LEN] = {
 	"rx_data", "rx_duplicate", "rx_old", "rx_lost", "rx_ack_only",
 	"rx_acks", "rx_bad_ack", "rx_non_ip", "rx_bad_ppp", "rx_jump",
 	"rx_reordered", "rx_reorder_timeout", "rx_queue_purge",
@@ -34,18 +35,14 @@ static const char egre_xstat_names[][ETH_GSTRING_LEN] = {
 	"reorder_hold", "reorder_wait_us",
 };
 
-#define EGRE_XSTATS_FIRST	IFLA_EGRE_XSTATS_RX_DATA
-#define EGRE_XSTATS_NUM		(IFLA_EGRE_XSTATS_MAX - EGRE_XSTATS_FIRST + 1)
-
 static struct egre_session *egre_dev_session(const struct net_device *dev)
 {
 	return &((struct egre_dev *)netdev_priv(dev))->session;
 }
 
 /* Every value we report, in IFLA_EGRE_XSTATS order */
-static void egre_xstats_collect(const struct net_device *dev, u64 *v)
+void egre_xstats_collect(struct egre_session *s, u64 *v)
 {
-	struct egre_session *s = egre_dev_session(dev);
 	u64 *gauge = v + EGRE_STAT_NUM;
 
 	BUILD_BUG_ON(ARRAY_SIZE(egre_xstat_names) != EGRE_XSTATS_NUM);
@@ -84,6 +81,7 @@ static int egre_dev_init(struct net_device *dev)
 	int err;
 
 	ed->session.deliver = egre_dev_deliver;
+	ed->session.xmit = egre_xmit_frame;
 	err = egre_session_init(&ed->session, dev);
 	if (err)
 		return err;
@@ -183,7 +181,7 @@ static void egre_get_strings(struct net_device *dev, u32 sset, u8 *buf)
 static void egre_get_ethtool_stats(struct net_device *dev,
 				   struct ethtool_stats *stats, u64 *data)
 {
-	egre_xstats_collect(dev, data);
+	egre_xstats_collect(egre_dev_session(dev), data);
 }
 
 static const struct ethtool_ops egre_ethtool_ops = {
@@ -402,6 +400,20 @@ static void egre_cfg_apply(struct egre_cfg *cfg, struct nlattr *data[])
 			nla_get_u8(data[IFLA_EGRE_REORDER_ADAPTIVE]);
 }
 
+/* The defaults of a new session, either front end */
+void egre_cfg_init(struct egre_cfg *cfg)
+{
+	*cfg = (struct egre_cfg) {
+		.ttl = EGRE_TTL_DEFAULT,
+		.pmtudisc = true,
+		.ack_delay = EGRE_ACK_DELAY_DEFAULT,
+		.reorder_depth = EGRE_REORDER_DEPTH_DEFAULT,
+		.reorder_timeout = EGRE_REORDER_TIMEOUT_DEFAULT,
+		.max_ahead = EGRE_MAX_AHEAD_DEFAULT,
+		.reorder_adaptive = true,
+	};
+}
+
 /* Checks that need the netns: the underlay device and uniqueness */
 static int egre_cfg_check(struct net *net, const struct egre_cfg *cfg,
 			  const struct egre_session *self,
@@ -436,21 +448,14 @@ static int egre_newlink(struct net *src_net, struct net_device *dev,
 			struct netlink_ext_ack *extack)
 {
 	struct egre_session *s = egre_dev_session(dev);
-	struct egre_cfg cfg = {
-		.ttl = EGRE_TTL_DEFAULT,
-		.pmtudisc = true,
-		.ack_delay = EGRE_ACK_DELAY_DEFAULT,
-		.reorder_depth = EGRE_REORDER_DEPTH_DEFAULT,
-		.reorder_timeout = EGRE_REORDER_TIMEOUT_DEFAULT,
-		.max_ahead = EGRE_MAX_AHEAD_DEFAULT,
-		.reorder_adaptive = true,
-	};
+	struct egre_cfg cfg;
 	int mtu, err;
 
 	if (!data || !data[IFLA_EGRE_REMOTE]) {
 		NL_SET_ERR_MSG(extack, "egre: remote: the peer's address is required");
 		return -EINVAL;
 	}
+	egre_cfg_init(&cfg);
 	egre_cfg_apply(&cfg, data);
 	err = egre_cfg_check(src_net, &cfg, NULL, data, extack);
 	if (err)
@@ -608,7 +613,7 @@ static int egre_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
 	struct nlattr *nest;
 	int i;
 
-	egre_xstats_collect(dev, v);
+	egre_xstats_collect(egre_dev_session(dev), v);
 	nest = nla_nest_start_noflag(skb, IFLA_INFO_XSTATS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -649,7 +654,14 @@ static struct rtnl_link_ops egre_link_ops __read_mostly = {
 
 static int __net_init egre_net_init(struct net *net)
 {
-	return egre_net_init_table(egre_pernet(net));
+	int err = egre_net_init_table(egre_pernet(net));
+
+	if (err)
+		return err;
+	err = egre_proc_init(net);
+	if (err)
+		egre_net_destroy_table(egre_pernet(net));
+	return err;
 }
 
 /* The underlay goes away: so do its sessions, wherever their devices live */
@@ -662,11 +674,13 @@ static void __net_exit egre_net_exit_batch_rtnl(struct list_head *net_list,
 	list_for_each_entry(net, net_list, exit_list)
 		list_for_each_entry_safe(s, tmp,
 					 &egre_pernet(net)->session_list, list)
-			egre_dellink(s->dev, dev_kill);
+			if (s->dev)	/* a channel's socket holds its netns */
+				egre_dellink(s->dev, dev_kill);
 }
 
 static void __net_exit egre_net_exit(struct net *net)
 {
+	egre_proc_exit(net);
 	egre_net_destroy_table(egre_pernet(net));
 }
 
@@ -691,9 +705,14 @@ static int __init egre_init(void)
 	err = egre_rcv_init();
 	if (err)
 		goto err_rcv;
+	err = egre_chan_init();
+	if (err)
+		goto err_chan;
 	pr_info("PPTP enhanced GRE tunnels, version " EGRE_VERSION "\n");
 	return 0;
 
+err_chan:
+	egre_rcv_exit();
 err_rcv:
 	rtnl_link_unregister(&egre_link_ops);
 err_link:
@@ -703,6 +722,7 @@ err_link:
 
 static void __exit egre_exit(void)
 {
+	egre_chan_exit();
 	egre_rcv_exit();
 	rtnl_link_unregister(&egre_link_ops);
 	unregister_pernet_device(&egre_net_ops);
@@ -714,3 +734,5 @@ MODULE_DESCRIPTION("PPTP enhanced GRE (RFC 2637) tunnel devices");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(EGRE_VERSION);
 MODULE_ALIAS_RTNL_LINK("egre");
+/* socket(AF_PPPOX, ..., PX_PROTO_PPTP) loads us when pptp.ko is absent */
+MODULE_ALIAS_NET_PF_PROTO(PF_PPPOX, PX_PROTO_PPTP);

@@ -39,11 +39,13 @@
 #ifndef _EGRE_PRIV_H
 #define _EGRE_PRIV_H
 
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/dst_cache.h>
 #include <net/netns/generic.h>
 
@@ -100,6 +102,8 @@ struct egre_counters {
 struct egre_net {
 	struct rhashtable sessions;
 	struct list_head session_list;	/* all sessions, under RTNL */
+	struct xarray chan_ids;		/* Call IDs bound by channels */
+	u16 chan_next;			/* where the next allocation looks */
 	struct egre_counters __percpu *stats;	/* enum egre_net_stat */
 };
 
@@ -151,7 +155,9 @@ struct egre_session {
 	bool hashed;
 
 	struct net *net;		/* underlay netns (packets go and come here) */
-	struct net_device *dev;		/* front end device */
+	struct net_device *dev;		/* netdevice front end, or NULL for
+					 * a PPP channel (egre_chan.c)
+					 */
 	struct egre_cfg cfg;
 
 	/* transmit */
@@ -163,8 +169,17 @@ struct egre_session {
 	struct work_struct mtu_work;	/* lowers the device MTU under RTNL */
 	netdevice_tracker mtu_work_tracker;
 
-	/* front end: takes a delivered PPP frame (BH disabled) */
+	/*
+	 * Front end callbacks, BH disabled, no session lock held: deliver()
+	 * takes a received PPP frame in sequence order; xmit() sends a frame
+	 * the transmit window released; tx_wake() tells a channel that the
+	 * window queue has room again (the netdevice's queue is woken by the
+	 * session itself).
+	 */
 	void (*deliver)(struct egre_session *s, struct sk_buff *skb);
+	void (*xmit)(struct egre_session *s, struct sk_buff *skb,
+		     bool have_seq, u32 seq);
+	void (*tx_wake)(struct egre_session *s);
 
 	/* receive, under rx_lock */
 	spinlock_t rx_lock;
@@ -193,6 +208,8 @@ struct egre_session {
 	u32 tx_win;			/* current send window */
 	u32 tx_win_credit;		/* acks towards the next increase */
 	struct timer_list ato_timer;	/* ack timeout */
+	bool tx_stopped;		/* a channel was told EGRE_TXW_FULL */
+	bool tx_wake_pending;		/* ... and is to be woken */
 
 	struct egre_counters __percpu *stats;	/* enum egre_stat */
 };
@@ -275,8 +292,14 @@ void egre_session_rx(struct egre_session *s, const struct egre_hdr_info *h,
 		     struct sk_buff *skb);
 void egre_session_rx_ack_only(struct egre_session *s,
 			      const struct egre_hdr_info *h);
-bool egre_session_tx_window(struct egre_session *s, struct sk_buff *skb,
-			    u32 *seq);
+enum egre_txw {
+	EGRE_TXW_SEND,		/* send now, with the sequence number given */
+	EGRE_TXW_QUEUED,	/* the session's window queue took it */
+	EGRE_TXW_FULL,		/* (channel) not taken: try again after wake */
+};
+
+enum egre_txw egre_session_tx_window(struct egre_session *s,
+				     struct sk_buff *skb, u32 *seq);
 bool egre_session_tx_stamp(struct egre_session *s, bool have_seq, u32 *seq,
 			   u32 *ack);
 u32 egre_session_ack_delay_us(struct egre_session *s);
@@ -293,6 +316,8 @@ void egre_net_destroy_table(struct egre_net *en);
 netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev);
 void egre_xmit_frame(struct egre_session *s, struct sk_buff *skb,
 		     bool have_seq, u32 seq);
+void egre_xmit_ppp(struct egre_session *s, struct sk_buff *skb,
+		   bool have_seq, u32 seq);
 void egre_xmit_ack(struct egre_session *s, u32 ack);
 
 /* egre_rcv.c: the GRE version 1 handler, netdevice delivery */
@@ -300,5 +325,21 @@ void egre_dev_deliver(struct egre_session *s, struct sk_buff *skb);
 int egre_dev_poll(struct napi_struct *napi, int budget);
 int egre_rcv_init(void);
 void egre_rcv_exit(void);
+
+/* egre_main.c: counters as reported (IFLA_EGRE_XSTATS order) */
+#define EGRE_XSTATS_FIRST	IFLA_EGRE_XSTATS_RX_DATA
+#define EGRE_XSTATS_NUM		(IFLA_EGRE_XSTATS_MAX - EGRE_XSTATS_FIRST + 1)
+extern const char egre_xstat_names[EGRE_XSTATS_NUM][ETH_GSTRING_LEN];
+void egre_xstats_collect(struct egre_session *s, u64 *v);
+void egre_cfg_init(struct egre_cfg *cfg);
+
+/* egre_chan.c: the PPP channel front end (PPPoX PX_PROTO_PPTP sockets) */
+int egre_chan_init(void);
+void egre_chan_exit(void);
+int egre_chan_describe(struct egre_session *s, char *buf, size_t len);
+
+/* egre_proc.c: /proc/net/egre, every session of a network namespace */
+int egre_proc_init(struct net *net);
+void egre_proc_exit(struct net *net);
 
 #endif /* _EGRE_PRIV_H */

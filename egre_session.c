@@ -3,8 +3,9 @@
  * egre: per-call protocol state and the per-netns session table: sequence
  * numbers and the receive reorder queue (egre_proto.h's egre_rxq), acks and
  * the lone-ack timer, the RTT estimator and ack timeout (RFC 2637 App. A),
- * the transmit window (App. B).  Knows nothing of netdevices beyond the
- * pointer it hands to the transmit path and the front end's deliver().
+ * the transmit window (App. B).  Knows nothing of its front end (a
+ * netdevice or a PPP channel) beyond the callbacks it was given and the
+ * netdevice's transmit queue, which it stops and wakes.
  */
 
 #include "egre_priv.h"
@@ -308,17 +309,29 @@ static void egre_window_pull(struct egre_session *s, struct sk_buff_head *list)
 	if (egre_window_in_flight(s) && !timer_pending(&s->ato_timer))
 		mod_timer(&s->ato_timer,
 			  jiffies + egre_us_to_jiffies(READ_ONCE(s->ato)));
-	if (netif_queue_stopped(s->dev) &&
-	    skb_queue_len(&s->txq) <= EGRE_TXQ_LIMIT / 2)
-		netif_wake_queue(s->dev);
+	if (skb_queue_len(&s->txq) > EGRE_TXQ_LIMIT / 2)
+		return;
+	if (s->dev) {
+		if (netif_queue_stopped(s->dev))
+			netif_wake_queue(s->dev);
+	} else if (s->tx_stopped) {
+		/* egre_window_send() tells the channel, outside the lock */
+		s->tx_stopped = false;
+		s->tx_wake_pending = true;
+	}
 }
 
+/* Without the locks, BH disabled: send what the window released */
 static void egre_window_send(struct egre_session *s, struct sk_buff_head *list)
 {
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(list)))
-		egre_xmit_frame(s, skb, true, *(u32 *)skb->cb);
+		s->xmit(s, skb, true, *(u32 *)skb->cb);
+	if (READ_ONCE(s->tx_wake_pending)) {
+		WRITE_ONCE(s->tx_wake_pending, false);
+		s->tx_wake(s);
+	}
 }
 
 /* The peer acked something new: slide and perhaps widen the window */
@@ -404,14 +417,16 @@ static void egre_session_ato_timer(struct timer_list *t)
  * egre_session_tx_window - pass a data packet through the transmit window
  * @s: the session (peer-window set)
  * @skb: the packet
- * @seq: its sequence number, when true is returned
+ * @seq: its sequence number, for EGRE_TXW_SEND
  *
- * Returns true when the packet may leave now, with @seq allocated; false
- * when it waits in the session's queue (which then owns it).  The device
- * queue is stopped when the session's queue is full.
+ * Returns EGRE_TXW_SEND when the packet may leave now, with @seq allocated;
+ * EGRE_TXW_QUEUED when it waits in the session's queue (which then owns
+ * it).  A netdevice front end's queue is stopped when the session's queue
+ * is full; a channel gets EGRE_TXW_FULL instead (the packet is not taken)
+ * and s->tx_wake() once there is room again.
  */
-bool egre_session_tx_window(struct egre_session *s, struct sk_buff *skb,
-			    u32 *seq)
+enum egre_txw egre_session_tx_window(struct egre_session *s,
+				     struct sk_buff *skb, u32 *seq)
 {
 	spin_lock_bh(&s->tx_lock);
 	if (skb_queue_empty(&s->txq) &&
@@ -421,14 +436,19 @@ bool egre_session_tx_window(struct egre_session *s, struct sk_buff *skb,
 			mod_timer(&s->ato_timer, jiffies +
 				  egre_us_to_jiffies(READ_ONCE(s->ato)));
 		spin_unlock_bh(&s->tx_lock);
-		return true;
+		return EGRE_TXW_SEND;
+	}
+	if (!s->dev && skb_queue_len(&s->txq) >= EGRE_TXQ_LIMIT) {
+		s->tx_stopped = true;
+		spin_unlock_bh(&s->tx_lock);
+		return EGRE_TXW_FULL;
 	}
 	__skb_queue_tail(&s->txq, skb);
-	if (skb_queue_len(&s->txq) >= EGRE_TXQ_LIMIT)
+	if (s->dev && skb_queue_len(&s->txq) >= EGRE_TXQ_LIMIT)
 		netif_stop_queue(s->dev);
 	spin_unlock_bh(&s->tx_lock);
 	egre_stat_inc(s, EGRE_STAT_TX_WINDOW_WAIT);
-	return false;
+	return EGRE_TXW_QUEUED;
 }
 
 /*
@@ -547,6 +567,8 @@ void egre_session_uninit(struct egre_session *s)
 void egre_session_free(struct egre_session *s)
 {
 	cancel_work_sync(&s->mtu_work);
+	/* a channel may have queued more between uninit and unregistering */
+	skb_queue_purge(&s->txq);
 	dst_cache_destroy(&s->dst_cache);
 	kfree(s->rxq.slot);
 	s->rxq.slot = NULL;
@@ -570,6 +592,8 @@ static void egre_window_reset(struct egre_session *s)
  */
 void egre_session_reset(struct egre_session *s)
 {
+	bool wake;
+
 	del_timer_sync(&s->reorder_timer);
 	del_timer_sync(&s->ato_timer);
 	egre_session_purge(s);
@@ -595,9 +619,16 @@ void egre_session_reset(struct egre_session *s)
 	WRITE_ONCE(s->tx_started, false);
 	WRITE_ONCE(s->ack_sent, 0);
 	egre_window_reset(s);
+	wake = s->tx_stopped;
+	s->tx_stopped = false;
 	spin_unlock_bh(&s->tx_lock);
-	if (netif_queue_stopped(s->dev))
+	if (s->dev && netif_queue_stopped(s->dev))
 		netif_wake_queue(s->dev);
+	if (wake) {
+		local_bh_disable();
+		s->tx_wake(s);
+		local_bh_enable();
+	}
 }
 
 /* Under RTNL: a new reorder-depth; what is queued is delivered first */
@@ -871,6 +902,7 @@ int egre_net_init_table(struct egre_net *en)
 	int err;
 
 	INIT_LIST_HEAD(&en->session_list);
+	xa_init(&en->chan_ids);
 	en->stats = egre_counters_alloc(EGRE_NSTAT_NUM);
 	if (!en->stats)
 		return -ENOMEM;
@@ -883,6 +915,8 @@ int egre_net_init_table(struct egre_net *en)
 void egre_net_destroy_table(struct egre_net *en)
 {
 	WARN_ON_ONCE(!list_empty(&en->session_list));
+	WARN_ON_ONCE(!xa_empty(&en->chan_ids));
+	xa_destroy(&en->chan_ids);
 	rhashtable_destroy(&en->sessions);
 	free_percpu(en->stats);
 }

@@ -3,9 +3,9 @@
  * egre: transmit path.  An inner IPv4/IPv6 packet becomes a PPP frame
  * (protocol field, FF 03 unless ACFC), gets an enhanced GRE header with the
  * next sequence number and, when something new arrived, a piggybacked ack,
- * and leaves through iptunnel_xmit() on a cached route.  Lone acks are built
- * here too.  No locks unless a transmit window is configured: see
- * egre_priv.h.
+ * and leaves through iptunnel_xmit() on a cached route.  PPP channel frames
+ * (egre_chan.c) and lone acks are encapsulated here too.  No locks unless
+ * a transmit window is configured: see egre_priv.h.
  */
 
 #include <linux/icmp.h>
@@ -212,7 +212,7 @@ static void egre_dev_xmit_one(struct egre_session *s, struct sk_buff *skb)
 
 	if (!READ_ONCE(s->cfg.peer_window))
 		egre_xmit_frame(s, skb, false, 0);
-	else if (egre_session_tx_window(s, skb, &seq))
+	else if (egre_session_tx_window(s, skb, &seq) == EGRE_TXW_SEND)
 		egre_xmit_frame(s, skb, true, seq);
 	/* else it waits for the window, in the session's queue */
 }
@@ -266,6 +266,86 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/*
+ * Put the outer IPv4 header in front of an enhanced GRE packet and send it
+ * on @rt (consumed).  Used for what has no inner IP header to inherit from
+ * and no device to count it: lone acks and PPP channel frames.
+ */
+static void egre_ip_out(struct egre_session *s, struct sk_buff *skb,
+			struct rtable *rt, __be32 saddr, u8 tos)
+{
+	struct iphdr *iph;
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = tos;
+	iph->frag_off = READ_ONCE(s->cfg.pmtudisc) ? htons(IP_DF) : 0;
+	iph->ttl = READ_ONCE(s->cfg.ttl) ? : ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_GRE;
+	iph->saddr = saddr;
+	iph->daddr = READ_ONCE(s->cfg.remote);
+	skb->protocol = htons(ETH_P_IP);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_set(skb, &rt->dst);
+	ip_select_ident(s->net, skb, NULL);
+	ip_local_out(s->net, NULL, skb);
+}
+
+static u8 egre_fixed_tos(struct egre_session *s, bool *use_cache)
+{
+	u8 cfg_tos = READ_ONCE(s->cfg.tos);
+
+	*use_cache = cfg_tos != EGRE_TOS_INHERIT || !s->dev;
+	return cfg_tos == EGRE_TOS_INHERIT ? 0 : cfg_tos;
+}
+
+/**
+ * egre_xmit_ppp - encapsulate and send a frame from the PPP channel
+ * @s: the session
+ * @skb: the PPP frame, address/control and protocol fields as the peer
+ *	 negotiated them (see egre_chan.c); consumed
+ * @have_seq: @seq was allocated by the transmit window
+ * @seq: its sequence number, if @have_seq
+ *
+ * BH disabled.  Every frame that does not leave is counted once.
+ */
+void egre_xmit_ppp(struct egre_session *s, struct sk_buff *skb,
+		   bool have_seq, u32 seq)
+{
+	enum egre_stat why;
+	struct rtable *rt;
+	__be32 saddr = 0;
+	bool use_cache;
+	u8 tos;
+
+	tos = egre_fixed_tos(s, &use_cache);
+	rt = egre_route(s, tos, &saddr, use_cache);
+	if (IS_ERR(rt)) {
+		why = EGRE_STAT_TX_NO_ROUTE;
+		goto drop;
+	}
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			 rt->dst.header_len + EGRE_TX_HLEN) ||
+	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))) {
+		ip_rt_put(rt);
+		why = EGRE_STAT_TX_NOMEM;
+		goto drop;
+	}
+	/* what the PPP unit's side attached (its route, conntrack) stays */
+	skb_scrub_packet(skb, true);
+	skb->ip_summed = CHECKSUM_NONE;
+	egre_push_gre(s, skb, have_seq, seq);
+	egre_ip_out(s, skb, rt, saddr, tos);
+	return;
+
+drop:
+	egre_stat_inc(s, why);
+	kfree_skb(skb);
+}
+
 /**
  * egre_xmit_ack - send a lone acknowledgment (S=0, A=1, no payload)
  * @s: the session
@@ -277,15 +357,15 @@ drop:
  */
 void egre_xmit_ack(struct egre_session *s, u32 ack)
 {
-	u8 cfg_tos = READ_ONCE(s->cfg.tos);
-	u8 tos = cfg_tos == EGRE_TOS_INHERIT ? 0 : cfg_tos;
 	struct sk_buff *skb;
 	struct rtable *rt;
-	struct iphdr *iph;
 	__be32 saddr = 0;
 	enum egre_stat why;
+	bool use_cache;
+	u8 tos;
 
-	rt = egre_route(s, tos, &saddr, cfg_tos != EGRE_TOS_INHERIT);
+	tos = egre_fixed_tos(s, &use_cache);
+	rt = egre_route(s, tos, &saddr, use_cache);
 	if (IS_ERR(rt)) {
 		why = EGRE_STAT_TX_NO_ROUTE;
 		goto fail;
@@ -302,27 +382,10 @@ void egre_xmit_ack(struct egre_session *s, u32 ack)
 	egre_build_hdr(skb_push(skb, EGRE_HDR_ACK_ONLY_LEN), 0,
 		       READ_ONCE(s->cfg.peer_call_id), false, 0, true, ack);
 	skb_reset_transport_header(skb);
-
-	skb_push(skb, sizeof(*iph));
-	skb_reset_network_header(skb);
-	iph = ip_hdr(skb);
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) >> 2;
-	iph->tos = tos;
-	iph->frag_off = READ_ONCE(s->cfg.pmtudisc) ? htons(IP_DF) : 0;
-	iph->ttl = READ_ONCE(s->cfg.ttl) ? : ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_GRE;
-	iph->saddr = saddr;
-	iph->daddr = READ_ONCE(s->cfg.remote);
-	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->mark = 0;
-	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	skb_dst_set(skb, &rt->dst);
-	ip_select_ident(s->net, skb, NULL);
-
 	egre_stat_inc(s, EGRE_STAT_TX_ACK_ONLY);
-	ip_local_out(s->net, NULL, skb);
+	egre_ip_out(s, skb, rt, saddr, tos);
 	return;
 
 fail:

@@ -214,7 +214,7 @@ unload_module()
 egre_up()
 {
 	local n
-	modprobe gre
+	modprobe -a gre pppox
 	insmod "$EGRE_KO" || return 1
 	# shellcheck disable=SC2086
 	ip -n $A link add e0 type egre local 10.0.0.1 remote 10.0.0.2 \

@@ -2,7 +2,7 @@
 /*
  * pptp-static - a PPP unit on a kernel pptp.ko channel, without pppd
  *
- * Usage: pptp-static [-d] [-p PIDFILE] [-m MRU] [-a] [-c]
+ * Usage: pptp-static [-d] [-p PIDFILE] [-m MRU] [-a] [-c] [-w WINDOW]
  *                    LOCAL_IP LOCAL_CALLID PEER_IP PEER_CALLID
  *
  * Sets up what pppd's pptp plugin sets up once the control connection and
@@ -21,6 +21,11 @@
  *   -m MRU      the unit's MRU (PPPIOCSMRU)
  *   -a          ACFC: omit the address/control bytes (FF 03) on transmit
  *   -c          PFC: compress the protocol field to 1 byte on transmit
+ *   -w WINDOW   the peer's receive window (egre only: SOL_EGRE socket
+ *               option EGRE_SO_PEER_WINDOW; pptp.ko has no window)
+ *
+ * The same program drives egre's PPTP channel sockets, which offer
+ * pptp.ko's API (selftests/egre_ppp.sh).
  *
  * The interface is left down, without addresses: configure it with ip(8).
  * pptp.ko's Call ID table is global (not per network namespace): two
@@ -41,6 +46,7 @@
 #include <linux/if_pppox.h>
 #include <linux/ppp-ioctl.h>
 #include <linux/ppp_defs.h>
+#include <linux/egre.h>
 
 static const char *prog = "pptp-static";
 
@@ -53,7 +59,7 @@ static void die(const char *what)
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: %s [-d] [-p PIDFILE] [-m MRU] [-a] [-c] LOCAL_IP LOCAL_CALLID PEER_IP PEER_CALLID\n",
+		"usage: %s [-d] [-p PIDFILE] [-m MRU] [-a] [-c] [-w WINDOW] LOCAL_IP LOCAL_CALLID PEER_IP PEER_CALLID\n",
 		prog);
 	exit(2);
 }
@@ -112,11 +118,11 @@ int main(int argc, char **argv)
 	unsigned int local_id, peer_id;
 	union pptp_sockaddr sp;
 	struct npioctl npi;
-	int daemonize = 0, opt, sig;
+	int daemonize = 0, opt, sig, window = -1;
 	sigset_t set;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "dp:m:ac")) != -1) {
+	while ((opt = getopt(argc, argv, "dp:m:acw:")) != -1) {
 		switch (opt) {
 		case 'd':
 			daemonize = 1;
@@ -132,6 +138,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			flags |= SC_COMP_PROT;
+			break;
+		case 'w':
+			window = parse_num(optarg, 65535, "WINDOW");
 			break;
 		default:
 			print_usage();
@@ -159,6 +168,9 @@ int main(int argc, char **argv)
 	pptp_sockaddr(&sp, local_id, local);
 	if (bind(sock, &sp.sa, sizeof(sp.px)))
 		die("bind (Call ID already in use?)");
+	if (window >= 0 && setsockopt(sock, SOL_EGRE, EGRE_SO_PEER_WINDOW,
+				      &window, sizeof(window)))
+		die("setsockopt EGRE_SO_PEER_WINDOW (not egre?)");
 	pptp_sockaddr(&sp, peer_id, peer);
 	if (connect(sock, &sp.sa, sizeof(sp.px)))
 		die("connect");

@@ -13,7 +13,7 @@ if [ "${EGRE_IN_GUEST:-0}" = 1 ] || [ "${EGRE_DIRECT:-0}" = 1 ]; then
 	export IP_LIB_DIR=$top/iproute2
 	say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 	run() { printf '$ %s\n' "$*"; "$@"; }
-	modprobe gre
+	modprobe -a gre pppox
 	grep -q '^egre ' /proc/modules || insmod "${EGRE_KO:-$top/egre.ko}"
 	ip netns add demo-a
 	ip netns add demo-b

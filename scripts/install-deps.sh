@@ -10,7 +10,7 @@ pkgs="make gcc libc6-dev bc flex bison kmod cpio gzip xz-utils file
 	linux-headers-amd64 linux-headers-6.12-amd64
 	iproute2 iputils-ping tcpdump tshark iperf3 ethtool
 	sparse pkg-config libmnl-dev perl python3 clang libclang-rt-14-dev
-	ppp pptpd pptp-linux
+	ppp ppp-dev pptpd pptp-linux
 	libelf-dev"
 
 missing=

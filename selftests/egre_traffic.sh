@@ -9,45 +9,6 @@
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-# capture_start NS DEV FILE: tcpdump GRE on DEV until capture_stop
-capture_start()
-{
-	rm -f "$3" "$3.log"
-	ip netns exec "$1" tcpdump -i "$2" --immediate-mode -U -n -s 0 \
-		-w "$3" ip proto 47 2>"$3.log" &
-	cap_pid=$!
-	busywait 5000 grep -q listening "$3.log"
-}
-
-capture_stop()
-{
-	sleep 0.5
-	kill "$cap_pid"
-	wait "$cap_pid" 2>/dev/null || true
-}
-
-# decode FILE: one tshark pass over a capture, written to FILE.csv with
-# these columns (first occurrence of each field: the outer IPv4 header):
-#  1 ip.src  2 S  3 A  4 C  5 R  6 K  7 s  8 version  9 protocol
-# 10 key payload length  11 key call id  12 sequence  13 ack
-# 14 ppp.address  15 ppp.protocol  16 outer ip.len
-decode()
-{
-	tshark -r "$1" -T fields -E separator=, -E occurrence=f \
-		-e ip.src -e gre.flags.sequence_number -e gre.flags.ack \
-		-e gre.flags.checksum -e gre.flags.routing -e gre.flags.key \
-		-e gre.flags.strict_source_route -e gre.flags.version \
-		-e gre.proto -e gre.key.payload_length -e gre.key.call_id \
-		-e gre.sequence_number -e gre.ack_number -e ppp.address \
-		-e ppp.protocol -e ip.len >"$1.csv" 2>/dev/null
-}
-
-# rows FILE AWK-CONDITION COLUMNS: selected columns of matching packets
-rows()
-{
-	awk -F, -v OFS=, "$2 { print $3 }" "$1.csv"
-}
-
 # udp_sink NS: swallow UDP port 9, so no ICMP goes back
 udp_sink()
 {

@@ -103,7 +103,7 @@ require_cmd()
 egre_load()
 {
 	grep -q '^egre ' /proc/modules 2>/dev/null && return 0
-	modprobe gre || return 1
+	modprobe -a gre pppox || return 1
 	insmod "$EGRE_KO"
 }
 
@@ -227,6 +227,15 @@ cnt()
 	echo "$v"
 }
 
+# proc_col NS CALL_ID COLUMN: a column of /proc/net/egre (header names
+# them) for the session that receives on CALL_ID; empty if none
+proc_col()
+{
+	ip netns exec "$1" awk -v id="$2" -v col="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+		$3 == id && c { print $c }' /proc/net/egre
+}
+
 # expect_stat NS DEV NAME VALUE
 expect_stat()
 {
@@ -234,6 +243,45 @@ expect_stat()
 	v=$(cnt "$1" "$2" "$3")
 	[ "$v" = "$4" ] && return 0
 	fail "$2 $3 is '$v', expected $4"
+}
+
+# capture_start NS DEV FILE: tcpdump GRE on DEV until capture_stop
+capture_start()
+{
+	rm -f "$3" "$3.log"
+	ip netns exec "$1" tcpdump -i "$2" --immediate-mode -U -n -s 0 \
+		-w "$3" ip proto 47 2>"$3.log" &
+	cap_pid=$!
+	busywait 5000 grep -q listening "$3.log"
+}
+
+capture_stop()
+{
+	sleep 0.5
+	kill "$cap_pid"
+	wait "$cap_pid" 2>/dev/null || true
+}
+
+# decode FILE: one tshark pass over a capture, written to FILE.csv with
+# these columns (first occurrence of each field: the outer IPv4 header):
+#  1 ip.src  2 S  3 A  4 C  5 R  6 K  7 s  8 version  9 protocol
+# 10 key payload length  11 key call id  12 sequence  13 ack
+# 14 ppp.address  15 ppp.protocol  16 outer ip.len
+decode()
+{
+	tshark -r "$1" -T fields -E separator=, -E occurrence=f \
+		-e ip.src -e gre.flags.sequence_number -e gre.flags.ack \
+		-e gre.flags.checksum -e gre.flags.routing -e gre.flags.key \
+		-e gre.flags.strict_source_route -e gre.flags.version \
+		-e gre.proto -e gre.key.payload_length -e gre.key.call_id \
+		-e gre.sequence_number -e gre.ack_number -e ppp.address \
+		-e ppp.protocol -e ip.len >"$1.csv" 2>/dev/null
+}
+
+# rows FILE AWK-CONDITION COLUMNS: selected columns of matching packets
+rows()
+{
+	awk -F, -v OFS=, "$2 { print $3 }" "$1.csv"
 }
 
 # Kernel log health: nothing alarming since the mark

@@ -131,4 +131,24 @@ enum {
 
 #define IFLA_EGRE_XSTATS_MAX	(__IFLA_EGRE_XSTATS_MAX - 1)
 
+/*
+ * PPTP channel sockets: socket(AF_PPPOX, SOCK_STREAM, PX_PROTO_PPTP) with
+ * egre loaded gives the same API as the kernel's pptp.ko (struct
+ * sockaddr_pppox with struct pptp_addr: call_id in host order, sin_addr in
+ * network order; bind, getsockname, connect, PPPIOCGCHAN).  egre adds
+ * socket options at level SOL_EGRE, each an int (or unsigned int):
+ * setsockopt works before or after connect, getsockopt returns the value.
+ * A pptp.ko socket answers ENOPROTOOPT, so callers can fall back.
+ */
+#define SOL_EGRE		0x6567	/* egre's private level ('eg') */
+
+enum {
+	EGRE_SO_PEER_WINDOW = 1,	/* IFLA_EGRE_PEER_WINDOW, 0..65535 */
+	EGRE_SO_ACK_DELAY,		/* IFLA_EGRE_ACK_DELAY, ms or AUTO */
+	EGRE_SO_REORDER_DEPTH,		/* IFLA_EGRE_REORDER_DEPTH */
+	EGRE_SO_REORDER_TIMEOUT,	/* IFLA_EGRE_REORDER_TIMEOUT, ms */
+	EGRE_SO_MAX_AHEAD,		/* IFLA_EGRE_MAX_AHEAD */
+	EGRE_SO_START_SEQ,		/* IFLA_EGRE_START_SEQ (testing) */
+};
+
 #endif /* _UAPI_LINUX_EGRE_H */
