@@ -81,6 +81,10 @@ static_checks()
 		result ok "fuzz regression inputs (libFuzzer, ASan/UBSan)" ||
 		result fail "fuzz regression inputs (libFuzzer, ASan/UBSan)"
 
+	out=$(make -s -C pppd >/dev/null 2>&1 && make -s -C pppd check 2>&1)
+	[ $? -eq 0 ] && result ok "pppd plugin: control protocol against hostile servers (host)" ||
+		{ echo "$out" | grep -E '^not ok|^#' | tail -20; result fail "pppd plugin: control protocol against hostile servers (host)"; }
+
 	out=$(make -s -C iproute2 check 2>&1)
 	[ $? -eq 0 ] && result ok "iproute2 plugin parse/print checks" ||
 		{ echo "$out" | tail -20; result fail "iproute2 plugin parse/print checks"; }
@@ -124,6 +128,10 @@ fi
 
 [ "${EGRE_STATIC:-1}" = 1 ] && [ ${#abis[@]} -gt 0 ] && static_checks "${abis[@]}"
 make -s -C iproute2 >/dev/null || result fail "iproute2 plugin builds"
+# userspace the selftests run in the guest (it sees this tree over 9p)
+make -s -C bench >/dev/null && make -s -C selftests all >/dev/null &&
+	make -s -C pppd >/dev/null ||
+	result fail "selftest helpers build (bench/pptp-static, selftests/egre_pptp_api, pppd/egre-pptp.so)"
 
 # The full-size load tests (65,536 sessions, 30,000-packet flood, 3,000
 # sessions churned) run on the first kernel; later ones run them smaller,
@@ -149,6 +157,15 @@ for abi in "${abis[@]}"; do
 		build_for "$abi" || { result fail "build $abi"; continue; }
 	fi
 	guest_suite "$abi"
+	# pptp.ko and egre in two guests, joined by a QEMU socket link
+	if [ -z "${EGRE_TESTS:-}" ] || [[ " $EGRE_TESTS " == *" egre_interop.sh "* ]]; then
+		out=$(scripts/check-interop.sh "$abi")
+		echo "$out"
+		line=$(tail -1 <<<"$out")
+		read -r p _ f _ s _ <<<"${line//,/}"
+		pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1})); skip=$((skip + ${s:-0}))
+		[ "${f:-1}" -gt 0 ] && failed_names+=("interop with pptp.ko on $abi")
+	fi
 done
 
 for n in "${failed_names[@]}"; do

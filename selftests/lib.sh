@@ -48,10 +48,12 @@ ktap_finish()
 # Run test functions by name: "run_tests test_a test_b"; a test fails when it
 # returns non-zero (each runs in a subshell with errexit, so any failing
 # command fails it) and may print "# ..." diagnostics.
+# EGRE_ONLY="test_a test_b" runs just those (when debugging one test).
 run_tests()
 {
 	local t rc start
 
+	[ -n "${EGRE_ONLY:-}" ] && set -- $EGRE_ONLY
 	ktap_header $#
 	for t in "$@"; do
 		start=$(date +%s)
@@ -128,6 +130,14 @@ new_ns()
 	printf -v "$1" '%s' "$name"
 }
 
+# ns_etc NS DIR: an empty DIR that "ip netns exec NS" mounts over /etc/DIR
+# (iproute2 bind-mounts /etc/netns/NS/*), removed with the namespace
+ns_etc()
+{
+	mkdir -p "/etc/netns/$1/$2"
+	echo "/etc/netns/$1/$2"
+}
+
 bg()	# run a command in the background, killed at cleanup
 {
 	"$@" &
@@ -147,6 +157,7 @@ cleanup_all()
 	bg_pids=()
 	for n in "${ns_list[@]}"; do
 		ip netns del "$n" 2>/dev/null
+		rm -rf "/etc/netns/$n"
 	done
 	ns_list=()
 }

@@ -138,7 +138,8 @@ enum {
  * network order; bind, getsockname, connect, PPPIOCGCHAN).  egre adds
  * socket options at level SOL_EGRE, each an int (or unsigned int):
  * setsockopt works before or after connect, getsockopt returns the value.
- * A pptp.ko socket answers ENOPROTOOPT, so callers can fall back.
+ * Unknown options give ENOPROTOOPT; a pptp.ko socket has no options at all
+ * (EOPNOTSUPP), so callers can tell the two apart and fall back.
  */
 #define SOL_EGRE		0x6567	/* egre's private level ('eg') */
 
