@@ -10,6 +10,11 @@
 #     (b) gre1   10.1.0.1  ip_gre (GRE v0)       10.1.0.2
 #     (c) pppN   10.2.0.1  pptp.ko + pptp-static 10.2.0.2   Call IDs 100/200
 #     (d) e0     10.3.0.1  egre                  10.3.0.2   Call IDs 1/2
+#   EGRE_BENCH_MODE=ppp: pppd on both ends, MS-CHAPv2 and MPPE-128:
+#     (e) egre-ppp 10.4.0.1  pppd + egre-pptp.so static, egre   Call IDs 11/12
+#     (f) pptp-ppp 10.5.0.1  the same plugin on pptp.ko         Call IDs 21/22
+#     (g) user-ppp 10.6.0.1  pppd + pptp-linux (userspace GRE) -> pptpd
+#         (userspace GRE) 10.6.0.2 in bench-b
 #
 # iperf3 clients run in bench-a, the server in bench-b: data flows a -> b.
 # netem sits on bench-a's veth0 (the sending side of the underlay); with
@@ -36,6 +41,8 @@ sides=${EGRE_BENCH_NETEM_SIDES:-send}
 egre_opts=${EGRE_BENCH_EGRE_OPTS:-}
 rps=${EGRE_BENCH_RPS:-1}
 underlay_gso=${EGRE_BENCH_UNDERLAY_GSO:-on}
+ppp_mtu=${EGRE_BENCH_PPP_MTU:-1400}
+ppp_cur='' pppd_dev=''
 A=bench-a
 B=bench-b
 mode=none		# which GRE v1 module is loaded: none, pptp, egre
@@ -72,7 +79,10 @@ peer_of()
 	ip_gre) echo 10.1.0.2 ;;
 	pptp) echo 10.2.0.2 ;;
 	egre) echo 10.3.0.2 ;;
-	*) die "unknown tunnel '$1' (veth ip_gre pptp egre)" ;;
+	egre-ppp) echo 10.4.0.2 ;;
+	pptp-ppp) echo 10.5.0.2 ;;
+	user-ppp) echo 10.6.0.2 ;;
+	*) die "unknown tunnel '$1' (veth ip_gre pptp egre egre-ppp pptp-ppp user-ppp)" ;;
 	esac
 }
 
@@ -83,6 +93,7 @@ dev_of()	# the sending-side device of a tunnel type, in bench-a
 	ip_gre) echo gre1 ;;
 	pptp) echo "${ppp_a:-}" ;;
 	egre) echo e0 ;;
+	*-ppp) echo "${pppd_dev:-}" ;;
 	esac
 }
 
@@ -134,6 +145,17 @@ setup_base()
 		ina sh -c 'echo 1 >/sys/class/net/veth0/queues/rx-0/rps_cpus'
 		inb sh -c 'echo 2 >/sys/class/net/veth0/queues/rx-0/rps_cpus'
 	fi
+
+	# pppd's configuration in each namespace (ip netns exec mounts
+	# /etc/netns/NS/ppp over /etc/ppp): alice's MS-CHAP secret only
+	for n in $A $B; do
+		mkdir -p "/etc/netns/$n/ppp"
+		printf 'alice egre-server "bench secret" *\n' \
+			>"/etc/netns/$n/ppp/chap-secrets"
+		chmod 600 "/etc/netns/$n/ppp/chap-secrets"
+		: >"/etc/netns/$n/ppp/options"
+	done
+	modprobe ppp_mppe 2>/dev/null
 
 	modprobe ip_gre
 	ip -n $A link add gre1 type gre local 10.0.0.1 remote 10.0.0.2
@@ -241,10 +263,91 @@ egre_down()
 	mode=none
 }
 
+# The PPP links of EGRE_BENCH_MODE=ppp.  Both ends authenticate with
+# MS-CHAPv2 and require MPPE-128, as every real PPTP deployment does.
+ppp_client_opts="name alice remotename egre-server noauth refuse-eap refuse-pap
+	refuse-chap refuse-mschap require-mppe-128 nodefaultroute noipdefault
+	nodetach"
+ppp_server_opts="name egre-server auth require-mschap-v2 refuse-pap refuse-chap
+	refuse-mschap require-mppe-128 nodefaultroute nobsdcomp nodeflate novj"
+plugin=$top/pppd/egre-pptp.so
+
+ppp_up()	# egre-ppp|pptp-ppp|user-ppp
+{
+	local net ida idb i
+	case $1 in
+	egre-ppp) net=10.4.0 ida=11 idb=12 ;;
+	pptp-ppp) net=10.5.0 ida=21 idb=22 ;;
+	user-ppp) net=10.6.0 ;;
+	esac
+	if [ "$1" = user-ppp ]; then
+		printf 'option /run/bench-pptpd-options\nlocalip %s.2\nremoteip %s.1\n' \
+			$net $net >/run/bench-pptpd.conf
+		# shellcheck disable=SC2086
+		printf '%s\n' $ppp_server_opts mtu "$ppp_mtu" mru "$ppp_mtu" \
+			>/run/bench-pptpd-options
+		inb pptpd -f -c /run/bench-pptpd.conf -l 10.0.0.2 \
+			-p /run/bench-pptpd.pid >/dev/null 2>&1 &
+		sleep 1
+		# shellcheck disable=SC2086
+		ina pppd pty "pptp 10.0.0.2 --nolaunchpppd" $ppp_client_opts \
+			mtu "$ppp_mtu" mru "$ppp_mtu" >/dev/null 2>&1 &
+	else
+		# shellcheck disable=SC2086
+		inb pppd plugin "$plugin" egre-remote 10.0.0.1 egre-local 10.0.0.2 \
+			egre-call-id $idb egre-peer-call-id $ida $ppp_server_opts \
+			$net.2:$net.1 mtu "$ppp_mtu" mru "$ppp_mtu" nodetach \
+			>/dev/null 2>&1 &
+		# shellcheck disable=SC2086
+		ina pppd plugin "$plugin" egre-remote 10.0.0.2 egre-local 10.0.0.1 \
+			egre-call-id $ida egre-peer-call-id $idb $ppp_client_opts \
+			mtu "$ppp_mtu" mru "$ppp_mtu" >/dev/null 2>&1 &
+	fi
+	for i in $(seq 150); do
+		pppd_dev=$(ina ip -o -4 addr show | awk -v a="$net.1" '$4 == a { print $2 }')
+		[ -n "$pppd_dev" ] && break
+		sleep 0.2
+	done
+	[ -n "$pppd_dev" ] || { log "$1: the PPP link did not come up"; return 1; }
+	new_devs=1
+	reachable "$net.2" || { log "$1: no ping"; return 1; }
+	ppp_cur=$1
+	log "$1 up on $pppd_dev"
+}
+
+ppp_down()
+{
+	local i
+	[ -n "$ppp_cur" ] || return 0
+	pkill -x pppd
+	pkill -x pptpd
+	pkill -x pptpctrl
+	pkill -x pptp
+	for i in $(seq 100); do
+		pgrep -x 'pppd|pptpd|pptpctrl|pptp' >/dev/null || break
+		sleep 0.1
+	done
+	pkill -9 -x 'pppd|pptpd|pptpctrl|pptp'
+	ppp_cur='' pppd_dev=''
+}
+
+# need_ppp TUNNEL: its module loaded (or none, for user-ppp), its link up
+need_ppp()
+{
+	[ "$ppp_cur" = "$1" ] && return 0
+	ppp_down
+	case $1 in
+	egre-ppp) need_mode egre || return 1 ;;
+	pptp-ppp) need_mode pptp || return 1 ;;
+	esac
+	ppp_up "$1" || { ppp_down; return 1; }
+}
+
 # need_mode pptp|egre: load that module (unloading the other); 1 if not possible
 need_mode()
 {
 	[ "$mode" = "$1" ] && return 0
+	ppp_down
 	case $mode in
 	pptp) pptp_down ;;
 	egre) egre_down ;;
@@ -388,6 +491,8 @@ main()
 		echo "rps	$rps"
 		echo "underlay_gso	$underlay_gso"
 		echo "egre_opts	$egre_opts"
+		echo "ppp_mtu	$ppp_mtu"
+		echo "mode	${EGRE_BENCH_MODE:-matrix}"
 		echo "iperf3	$(iperf3 --version | head -1)"
 		echo "cpus	$(nproc)"
 	} >"$out/meta.tsv"
@@ -410,6 +515,11 @@ main()
 						log "$tun: setup failed, not measured (rep $rep, $name)"
 						continue
 					fi ;;
+				*-ppp)
+					if ! need_ppp "$tun"; then
+						log "$tun: setup failed, not measured (rep $rep, $name)"
+						continue
+					fi ;;
 				esac
 				# shellcheck disable=SC2086
 				set_gso "$(gso_for $netem)"
@@ -421,6 +531,7 @@ main()
 		done
 	done
 	set_netem
+	ppp_down
 	case $mode in
 	pptp) pptp_down ;;
 	egre) egre_down ;;

@@ -16,6 +16,10 @@ import sys
 
 TUNNELS = [("veth", "veth"), ("ip_gre", "ip_gre"), ("pptp", "pptp.ko"),
            ("egre", "egre")]
+# EGRE_BENCH_MODE=ppp: pppd + MPPE over each data plane; the ratios are
+# egre's against the last two before it
+TUNNELS_PPP = [("user-ppp", "userspace pptp"), ("pptp-ppp", "pptp.ko+pppd"),
+               ("egre-ppp", "egre+pppd")]
 TESTS = {
     "tcp": "TCP, 1 stream, Mbit/s",
     "tcp4": "TCP, 4 streams, Mbit/s",
@@ -164,8 +168,13 @@ def main():
         out += scale_report(outdir, conds, tests, cell, extra)
         print("\n".join(out))
         return
+    global TUNNELS
+    if meta.get("mode") == "ppp":
+        TUNNELS = TUNNELS_PPP
+    me, base1, base2 = TUNNELS[-1][0], TUNNELS[-3][0], TUNNELS[-2][0]
     head = ["condition", "test"] + [t[1] for t in TUNNELS] + \
-        ["egre/ip_gre", "egre/pptp.ko"]
+        [f"{TUNNELS[-1][1]}/{TUNNELS[-3][1]}",
+         f"{TUNNELS[-1][1]}/{TUNNELS[-2][1]}"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "---|" * 2 + "---:|" * (len(head) - 2))
     for c in conds:
@@ -175,7 +184,7 @@ def main():
                 continue
             cname = c + (" (no GSO)" if gso.get(c) == {"off"} else "")
             row = [cname, TESTS.get(t, t)] + [fmt(v[k]) for k, _ in TUNNELS]
-            row += [ratio(v["egre"], v["ip_gre"]), ratio(v["egre"], v["pptp"])]
+            row += [ratio(v[me], v[base1]), ratio(v[me], v[base2])]
             out.append("| " + " | ".join(row) + " |")
     out.append("")
 

@@ -87,7 +87,11 @@ case $mode in
 matrix) ;;
 scale)	export EGRE_BENCH_TUNNELS=egre EGRE_BENCH_CONDITIONS=none
 	export EGRE_BENCH_TESTS=${EGRE_BENCH_TESTS:-tcp} ;;
-*) die "EGRE_BENCH_MODE: matrix or scale" ;;
+ppp)	export EGRE_BENCH_TUNNELS=${EGRE_BENCH_TUNNELS:-user-ppp pptp-ppp egre-ppp}
+	export EGRE_BENCH_CONDITIONS=${EGRE_BENCH_CONDITIONS:-none,delay,reorder}
+	export EGRE_BENCH_TESTS=${EGRE_BENCH_TESTS:-tcp tcp4}
+	make -s -C pppd egre-pptp.so || die "cannot build pppd/egre-pptp.so" ;;
+*) die "EGRE_BENCH_MODE: matrix, scale or ppp" ;;
 esac
 export EGRE_BENCH_MODE=$mode
 
@@ -134,7 +138,13 @@ rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 		"netem on $(sed -n 's/^netem_sides\t//p' "$out/meta.tsv") side(s);" \
 		"underlay GSO $(sed -n 's/^underlay_gso\t//p' "$out/meta.tsv");" \
 		"egre options: '$(sed -n 's/^egre_opts\t//p' "$out/meta.tsv")'."
-	if [ "$mode" = matrix ]; then
+	if [ "$mode" = ppp ]; then
+		echo "pppd on both ends, MS-CHAPv2, MPPE-128 (stateless), PPP MTU" \
+			"$(sed -n 's/^ppp_mtu\t//p' "$out/meta.tsv"); user = pptp-linux" \
+			"client -> pptpd (both userspace GRE); pptp.ko and egre:" \
+			"pppd/egre-pptp.so in static mode on both ends."
+	fi
+	if [ "$mode" != scale ]; then
 		echo "Conditions: none; delay = netem delay 10ms; reorder = delay 10ms" \
 			"reorder 25% 50%; loss = loss 1% (on the sender's underlay veth)."
 	else
@@ -146,7 +156,7 @@ python3 bench/report.py "$out" "$out/header.md" >"$out/results.md" ||
 	die "report failed"
 cat "$out/results.md"
 if [ "${EGRE_BENCH_SAVE:-1}" = 1 ]; then
-	name=bench/results-$([ "$mode" = scale ] && echo scale-)$abi-$(date -d "@$t0" +%Y%m%d)
+	name=bench/results-$([ "$mode" != matrix ] && echo "$mode-")$abi-$(date -d "@$t0" +%Y%m%d)
 	# a second run on the same day keeps the first one's file
 	[ -e "$name.md" ] && name=$name-$(date -d "@$t0" +%H%M)
 	name=$name.md
