@@ -319,15 +319,13 @@ ppp_down()
 {
 	local i
 	[ -n "$ppp_cur" ] || return 0
-	pkill -x pppd
-	pkill -x pptpd
-	pkill -x pptpctrl
-	pkill -x pptp
+	local p procs="pppd pptpd pptpctrl pptp"
+	for p in $procs; do pkill -x "$p"; done
 	for i in $(seq 100); do
-		pgrep -x 'pppd|pptpd|pptpctrl|pptp' >/dev/null || break
+		for p in $procs; do pgrep -x "$p" && break; done >/dev/null || break
 		sleep 0.1
 	done
-	pkill -9 -x 'pppd|pptpd|pptpctrl|pptp'
+	for p in $procs; do pkill -9 -x "$p"; done
 	ppp_cur='' pppd_dev=''
 }
 
