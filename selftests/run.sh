@@ -22,6 +22,11 @@ skip=0
 echo "# kernel $(uname -r), module $EGRE_KO"
 for t in "${TESTS[@]}"; do
 	echo "# === $t"
+	if [ ! -f "$HERE/$t" ]; then
+		echo "not ok $t # no such test"
+		fail=$((fail + 1))
+		continue
+	fi
 	start=$(date +%s)
 	out=$(bash "$HERE/$t" 2>&1 | tee /dev/stderr)
 	rc=${PIPESTATUS[0]}
