@@ -93,11 +93,16 @@ static_checks()
 # guest_suite ABI: the selftests in a guest; adds the guest's counts
 guest_suite()
 {
-	local abi=$1 log=.build/guest-$1.log line p f s
+	local abi=$1 log=.build/guest-$1.log line p f s tests
+	# egre_interop.sh needs two guests: check-interop.sh runs it
+	tests=$(tr ' ' '\n' <<<"${EGRE_TESTS:-}" | grep -vx 'egre_interop.sh' | tr '\n' ' ')
+	if [ -n "${EGRE_TESTS:-}" ] && [ -z "${tests// /}" ]; then
+		return
+	fi
 	# shellcheck disable=SC2086
 	EGRE_KO=$top/.build/$abi/egre.ko vm/run.sh --abi "$abi" \
 		--mem "${EGRE_VM_MEM:-8G}" --timeout "${EGRE_VM_TIMEOUT:-2400}" \
-		--log "$log" -- selftests/run.sh ${EGRE_TESTS:-}
+		--log "$log" -- selftests/run.sh $tests
 	local rc=$?
 	line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 	if [ -z "$line" ]; then
