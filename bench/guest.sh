@@ -8,6 +8,8 @@
 #   ns bench-a: veth0 10.0.0.1/24 ------------ veth0 10.0.0.2/24 :ns bench-b
 #     (a) veth   10.0.0.1                        10.0.0.2   no tunnel
 #     (b) gre1   10.1.0.1  ip_gre (GRE v0)       10.1.0.2
+#     (b') gre2  10.7.0.1  ip_gre key 7 oseq     10.7.0.2   ip_gre_seq:
+#         sequence numbers, so (like egre) no GSO through the tunnel
 #     (c) pppN   10.2.0.1  pptp.ko + pptp-static 10.2.0.2   Call IDs 100/200
 #     (d) e0     10.3.0.1  egre                  10.3.0.2   Call IDs 1/2
 #   EGRE_BENCH_MODE=ppp: pppd on both ends, MS-CHAPv2 and MPPE-128:
@@ -30,7 +32,7 @@ mkdir -p "$out/raw" "$out/diag"
 : "${EGRE_KO:?EGRE_KO must name egre.ko for this kernel}"
 export IP_LIB_DIR=${EGRE_BENCH_IP_LIB_DIR:-$top/iproute2}
 pptp_static=${EGRE_BENCH_PPTP_STATIC:-$top/bench/pptp-static}
-tunnels=${EGRE_BENCH_TUNNELS:-veth ip_gre pptp egre}
+tunnels=${EGRE_BENCH_TUNNELS:-veth ip_gre ip_gre_seq pptp egre}
 tests=${EGRE_BENCH_TESTS:-tcp tcp4 udp}
 conditions=${EGRE_BENCH_CONDITIONS:-none,delay,reorder,loss}
 repeats=${EGRE_BENCH_REPEATS:-3}
@@ -77,12 +79,13 @@ peer_of()
 	case $1 in
 	veth) echo 10.0.0.2 ;;
 	ip_gre) echo 10.1.0.2 ;;
+	ip_gre_seq) echo 10.7.0.2 ;;
 	pptp) echo 10.2.0.2 ;;
 	egre) echo 10.3.0.2 ;;
 	egre-ppp) echo 10.4.0.2 ;;
 	pptp-ppp) echo 10.5.0.2 ;;
 	user-ppp) echo 10.6.0.2 ;;
-	*) die "unknown tunnel '$1' (veth ip_gre pptp egre egre-ppp pptp-ppp user-ppp)" ;;
+	*) die "unknown tunnel '$1' (veth ip_gre ip_gre_seq pptp egre egre-ppp pptp-ppp user-ppp)" ;;
 	esac
 }
 
@@ -91,6 +94,7 @@ dev_of()	# the sending-side device of a tunnel type, in bench-a
 	case $1 in
 	veth) echo veth0 ;;
 	ip_gre) echo gre1 ;;
+	ip_gre_seq) echo gre2 ;;
 	pptp) echo "${ppp_a:-}" ;;
 	egre) echo e0 ;;
 	*-ppp) echo "${pppd_dev:-}" ;;
@@ -162,12 +166,23 @@ setup_base()
 	ip -n $B link add gre1 type gre local 10.0.0.2 remote 10.0.0.1
 	ip -n $A addr add 10.1.0.1 peer 10.1.0.2 dev gre1
 	ip -n $B addr add 10.1.0.2 peer 10.1.0.1 dev gre1
+	# GRE v0 with sequence numbers (and a key, as PPTP's header has): the
+	# kernel gives such a tunnel no GSO (sequence numbers cannot be
+	# offloaded), so it numbers and sends every wire packet itself, as
+	# egre and pptp.ko must
+	ip -n $A link add gre2 type gre local 10.0.0.1 remote 10.0.0.2 key 7 oseq
+	ip -n $B link add gre2 type gre local 10.0.0.2 remote 10.0.0.1 key 7 oseq
+	ip -n $A addr add 10.7.0.1 peer 10.7.0.2 dev gre2
+	ip -n $B addr add 10.7.0.2 peer 10.7.0.1 dev gre2
 	for n in $A $B; do
 		[ -n "$mtu" ] && ip -n "$n" link set gre1 mtu "$mtu"
+		[ -n "$mtu" ] && ip -n "$n" link set gre2 mtu "$mtu"
 		ip -n "$n" link set gre1 up
+		ip -n "$n" link set gre2 up
 	done
 	reachable 10.0.0.2 || die "veth: no ping"
 	reachable 10.1.0.2 || die "ip_gre: no ping"
+	reachable 10.7.0.2 || die "ip_gre oseq: no ping"
 
 	# One iperf3 server for the whole run, on the second vCPU
 	inb iperf3 -s -D -A 1 -I /run/bench-iperf3.pid ||
@@ -383,7 +398,7 @@ set_gso()
 	# new devices (after a module swap) start with GSO on
 	[ "$1" = "$cur_gso" ] && { [ "$1" = on ] || [ "$new_devs" = 0 ]; } &&
 		return 0
-	for d in $([ "$underlay_gso" = off ] || echo veth0) gre1 e0 ${ppp_a:-}; do
+	for d in $([ "$underlay_gso" = off ] || echo veth0) gre1 gre2 e0 ${ppp_a:-}; do
 		[ -e "/sys/class/net/$d" ] || continue
 		ethtool -K "$d" gso "$1" tso "$1" >/dev/null 2>&1
 	done

@@ -5,8 +5,8 @@
 Reads OUTDIR/meta.tsv, OUTDIR/runs.tsv and the iperf3 JSON files that
 bench/guest.sh wrote, takes the median over the repeats of every
 (condition, test, tunnel), and prints a markdown table: rows are
-condition/test, columns veth, ip_gre, pptp.ko, egre and the ratios
-egre/ip_gre and egre/pptp.ko.  A second table gives the medians of what
+condition/test, columns veth, ip_gre, ip_gre with sequence numbers, pptp.ko,
+egre and the ratios of egre to ip_gre (both kinds) and to pptp.ko.  A second table gives the medians of what
 explains the first: TCP retransmissions, UDP packets sent and lost.
 """
 import json
@@ -14,12 +14,15 @@ import os
 import statistics
 import sys
 
-TUNNELS = [("veth", "veth"), ("ip_gre", "ip_gre"), ("pptp", "pptp.ko"),
-           ("egre", "egre")]
+TUNNELS = [("veth", "veth"), ("ip_gre", "ip_gre"),
+           ("ip_gre_seq", "ip_gre oseq"), ("pptp", "pptp.ko"), ("egre", "egre")]
+# the ratio columns: (numerator, denominator) tunnel keys
+RATIOS = [("egre", "ip_gre"), ("egre", "ip_gre_seq"), ("egre", "pptp")]
 # EGRE_BENCH_MODE=ppp: pppd + MPPE over each data plane; the ratios are
 # egre's against the last two before it
 TUNNELS_PPP = [("user-ppp", "userspace pptp"), ("pptp-ppp", "pptp.ko+pppd"),
                ("egre-ppp", "egre+pppd")]
+RATIOS_PPP = [("egre-ppp", "user-ppp"), ("egre-ppp", "pptp-ppp")]
 TESTS = {
     "tcp": "TCP, 1 stream, Mbit/s",
     "tcp4": "TCP, 4 streams, Mbit/s",
@@ -168,13 +171,16 @@ def main():
         out += scale_report(outdir, conds, tests, cell, extra)
         print("\n".join(out))
         return
-    global TUNNELS
+    global TUNNELS, RATIOS
     if meta.get("mode") == "ppp":
-        TUNNELS = TUNNELS_PPP
-    me, base1, base2 = TUNNELS[-1][0], TUNNELS[-3][0], TUNNELS[-2][0]
+        TUNNELS, RATIOS = TUNNELS_PPP, RATIOS_PPP
+    # only the tunnels this run measured
+    have = {r["tun"] for r in runs}
+    TUNNELS = [t for t in TUNNELS if t[0] in have]
+    RATIOS = [r for r in RATIOS if r[0] in have and r[1] in have]
+    label = dict(TUNNELS)
     head = ["condition", "test"] + [t[1] for t in TUNNELS] + \
-        [f"{TUNNELS[-1][1]}/{TUNNELS[-3][1]}",
-         f"{TUNNELS[-1][1]}/{TUNNELS[-2][1]}"]
+        [f"{label[a]}/{label[b]}" for a, b in RATIOS]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "---|" * 2 + "---:|" * (len(head) - 2))
     for c in conds:
@@ -184,7 +190,7 @@ def main():
                 continue
             cname = c + (" (no GSO)" if gso.get(c) == {"off"} else "")
             row = [cname, TESTS.get(t, t)] + [fmt(v[k]) for k, _ in TUNNELS]
-            row += [ratio(v[me], v[base1]), ratio(v[me], v[base2])]
+            row += [ratio(v[a], v[b]) for a, b in RATIOS]
             out.append("| " + " | ".join(row) + " |")
     out.append("")
 
