@@ -18,7 +18,8 @@
 #                                none, delay (10ms), reorder (delay 10ms
 #                                reorder 25% 50%), loss (loss 1%), or
 #                                NAME=NETEM ARGS, comma-separated
-#   EGRE_BENCH_TUNNELS="veth ip_gre pptp egre"
+#   EGRE_BENCH_TUNNELS="veth ip_gre ip_gre_seq pptp egre"
+#                                (ip_gre_seq: GRE v0 with key and oseq)
 #   EGRE_BENCH_EGRE_OPTS=        extra `ip link add ... type egre` options
 #   EGRE_BENCH_MTU=1460          inner MTU of every tunnel (empty: defaults;
 #                                pppN is always lowered to 1460)
@@ -39,7 +40,9 @@
 #                                holds EGRE_BENCH_SCALE_COUNTS ("1 1000
 #                                65536") sessions, then 1 again, and memory
 #                                and time per session for creating and
-#                                deleting EGRE_BENCH_SCALE_MEM (10000)
+#                                deleting EGRE_BENCH_SCALE_MEM (10000);
+#                                ppp: pppd with MPPE over pptp-linux,
+#                                pptp.ko and egre (bench/README.rst)
 #
 # egre.ko and the plugin are built from a copy of the sources in
 # .build/bench/ABI-STAMP/src (scripts/build-for.sh run there), which also
@@ -97,7 +100,7 @@ export EGRE_BENCH_MODE=$mode
 
 # Size of the matrix, for the guest's timeout
 set -f
-ntun=$(wc -w <<<"${EGRE_BENCH_TUNNELS:-veth ip_gre pptp egre}")
+ntun=$(wc -w <<<"${EGRE_BENCH_TUNNELS:-veth ip_gre ip_gre_seq pptp egre}")
 ntest=$(wc -w <<<"${EGRE_BENCH_TESTS:-tcp tcp4 udp}")
 ncond=$(tr ',' '\n' <<<"${EGRE_BENCH_CONDITIONS:-none,delay,reorder,loss}" | grep -c .)
 set +f
