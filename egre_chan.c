@@ -273,15 +273,11 @@ out:
 /* The PPP frame size that fits one underlay packet (fragmentation aside) */
 static int egre_chan_mtu(struct egre_session *s)
 {
-	struct flowi4 fl4;
+	__be32 saddr;
 	struct rtable *rt;
 	int mtu;
 
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = s->cfg.remote;
-	fl4.saddr = s->cfg.local;
-	fl4.flowi4_proto = IPPROTO_GRE;
-	rt = ip_route_output_key(s->net, &fl4);
+	rt = egre_route(s, s->cfg.tos, &saddr, false);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 	mtu = dst_mtu(&rt->dst) ? : PPP_MRU;

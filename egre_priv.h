@@ -209,7 +209,6 @@ struct egre_session {
 	u32 tx_win_credit;		/* acks towards the next increase */
 	struct timer_list ato_timer;	/* ack timeout */
 	bool tx_stopped;		/* a channel was told EGRE_TXW_FULL */
-	bool tx_wake_pending;		/* ... and is to be woken */
 
 	struct egre_counters __percpu *stats;	/* enum egre_stat */
 };
@@ -312,12 +311,16 @@ void egre_counters_sum(struct egre_counters __percpu *p, unsigned int n,
 int egre_net_init_table(struct egre_net *en);
 void egre_net_destroy_table(struct egre_net *en);
 
+struct rtable;
+
 /* egre_xmit.c: encapsulation */
 netdev_tx_t egre_dev_xmit(struct sk_buff *skb, struct net_device *dev);
 void egre_xmit_frame(struct egre_session *s, struct sk_buff *skb,
 		     bool have_seq, u32 seq);
 void egre_xmit_ppp(struct egre_session *s, struct sk_buff *skb,
 		   bool have_seq, u32 seq);
+struct rtable *egre_route(struct egre_session *s, u8 tos, __be32 *saddr,
+			  bool use_cache);
 void egre_xmit_ack(struct egre_session *s, u32 ack);
 
 /* egre_rcv.c: the GRE version 1 handler, netdevice delivery */

@@ -296,8 +296,12 @@ void egre_session_reorder_state(struct egre_session *s, u64 *hold,
 	spin_unlock_bh(&s->rx_lock);
 }
 
-/* Under tx_lock: move waiting packets into @list while the window is open */
-static void egre_window_pull(struct egre_session *s, struct sk_buff_head *list)
+/*
+ * Under tx_lock: move waiting packets into @list while the window is open.
+ * Returns true when a channel that was told EGRE_TXW_FULL is to be woken,
+ * which egre_window_send() does once the lock is dropped.
+ */
+static bool egre_window_pull(struct egre_session *s, struct sk_buff_head *list)
 {
 	struct sk_buff *skb;
 
@@ -310,28 +314,28 @@ static void egre_window_pull(struct egre_session *s, struct sk_buff_head *list)
 		mod_timer(&s->ato_timer,
 			  jiffies + egre_us_to_jiffies(READ_ONCE(s->ato)));
 	if (skb_queue_len(&s->txq) > EGRE_TXQ_LIMIT / 2)
-		return;
+		return false;
 	if (s->dev) {
 		if (netif_queue_stopped(s->dev))
 			netif_wake_queue(s->dev);
-	} else if (s->tx_stopped) {
-		/* egre_window_send() tells the channel, outside the lock */
-		s->tx_stopped = false;
-		s->tx_wake_pending = true;
+		return false;
 	}
+	if (!s->tx_stopped)
+		return false;
+	s->tx_stopped = false;
+	return true;
 }
 
 /* Without the locks, BH disabled: send what the window released */
-static void egre_window_send(struct egre_session *s, struct sk_buff_head *list)
+static void egre_window_send(struct egre_session *s, struct sk_buff_head *list,
+			     bool wake)
 {
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(list)))
 		s->xmit(s, skb, true, *(u32 *)skb->cb);
-	if (READ_ONCE(s->tx_wake_pending)) {
-		WRITE_ONCE(s->tx_wake_pending, false);
+	if (wake)
 		s->tx_wake(s);
-	}
 }
 
 /* The peer acked something new: slide and perhaps widen the window */
@@ -339,6 +343,7 @@ static void egre_session_window_ack(struct egre_session *s, u32 ack)
 {
 	struct sk_buff_head list;
 	u32 peer, n;
+	bool wake;
 
 	__skb_queue_head_init(&list);
 	spin_lock(&s->tx_lock);
@@ -362,9 +367,9 @@ static void egre_session_window_ack(struct egre_session *s, u32 ack)
 			  jiffies + egre_us_to_jiffies(READ_ONCE(s->ato)));
 	else
 		del_timer(&s->ato_timer);
-	egre_window_pull(s, &list);
+	wake = egre_window_pull(s, &list);
 	spin_unlock(&s->tx_lock);
-	egre_window_send(s, &list);
+	egre_window_send(s, &list, wake);
 }
 
 /*
@@ -376,7 +381,7 @@ static void egre_session_ato_timer(struct timer_list *t)
 {
 	struct egre_session *s = from_timer(s, t, ato_timer);
 	struct sk_buff_head list;
-	bool waiting;
+	bool waiting, wake;
 
 	spin_lock(&s->tx_lock);
 	waiting = s->cfg.peer_window && egre_window_in_flight(s);
@@ -407,10 +412,10 @@ static void egre_session_ato_timer(struct timer_list *t)
 	s->tx_acked = (u32)atomic_read(&s->tx_seq) - 1;
 	s->tx_win = max(1U, (s->tx_win + 1) / 2);
 	s->tx_win_credit = 0;
-	egre_window_pull(s, &list);
+	wake = egre_window_pull(s, &list);
 	spin_unlock(&s->tx_lock);
 	egre_stat_inc(s, EGRE_STAT_TX_ACK_TIMEOUT);
-	egre_window_send(s, &list);
+	egre_window_send(s, &list, wake);
 }
 
 /**
@@ -673,6 +678,7 @@ void egre_session_set_max_ahead(struct egre_session *s, u32 max_ahead)
 void egre_session_set_window(struct egre_session *s, u16 peer_window)
 {
 	struct sk_buff_head list;
+	bool wake;
 
 	__skb_queue_head_init(&list);
 	spin_lock_bh(&s->tx_lock);
@@ -680,12 +686,12 @@ void egre_session_set_window(struct egre_session *s, u16 peer_window)
 	egre_window_reset(s);
 	if (!peer_window)
 		s->tx_win = U32_MAX;	/* let everything out */
-	egre_window_pull(s, &list);
+	wake = egre_window_pull(s, &list);
 	if (!peer_window)
 		del_timer(&s->ato_timer);
 	spin_unlock_bh(&s->tx_lock);
 	local_bh_disable();
-	egre_window_send(s, &list);
+	egre_window_send(s, &list, wake);
 	local_bh_enable();
 }
 

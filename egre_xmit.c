@@ -24,8 +24,12 @@
 /* Outer headers we push in front of the PPP frame, worst case */
 #define EGRE_TX_HLEN	(sizeof(struct iphdr) + EGRE_HDR_MAX_LEN)
 
-static struct rtable *egre_route(struct egre_session *s, u8 tos,
-				 __be32 *saddr, bool use_cache)
+/*
+ * The route to the peer (from the session's cache if @use_cache), with our
+ * source address in @saddr.  Also what the channel front end sizes its MTU by.
+ */
+struct rtable *egre_route(struct egre_session *s, u8 tos, __be32 *saddr,
+			  bool use_cache)
 {
 	struct rtable *rt;
 	struct flowi4 fl4;
@@ -294,12 +298,18 @@ static void egre_ip_out(struct egre_session *s, struct sk_buff *skb,
 	ip_local_out(s->net, NULL, skb);
 }
 
-static u8 egre_fixed_tos(struct egre_session *s, bool *use_cache)
+/*
+ * The route for what has no inner header to inherit a TOS from (lone acks,
+ * channel frames): a configured TOS, or 0; cached unless a netdevice's data
+ * packets inherit theirs (the cache then belongs to no single TOS).
+ */
+static struct rtable *egre_route_fixed(struct egre_session *s, u8 *tos,
+				       __be32 *saddr)
 {
 	u8 cfg_tos = READ_ONCE(s->cfg.tos);
 
-	*use_cache = cfg_tos != EGRE_TOS_INHERIT || !s->dev;
-	return cfg_tos == EGRE_TOS_INHERIT ? 0 : cfg_tos;
+	*tos = cfg_tos == EGRE_TOS_INHERIT ? 0 : cfg_tos;
+	return egre_route(s, *tos, saddr, cfg_tos != EGRE_TOS_INHERIT || !s->dev);
 }
 
 /**
@@ -318,11 +328,9 @@ void egre_xmit_ppp(struct egre_session *s, struct sk_buff *skb,
 	enum egre_stat why;
 	struct rtable *rt;
 	__be32 saddr = 0;
-	bool use_cache;
 	u8 tos;
 
-	tos = egre_fixed_tos(s, &use_cache);
-	rt = egre_route(s, tos, &saddr, use_cache);
+	rt = egre_route_fixed(s, &tos, &saddr);
 	if (IS_ERR(rt)) {
 		why = EGRE_STAT_TX_NO_ROUTE;
 		goto drop;
@@ -361,11 +369,9 @@ void egre_xmit_ack(struct egre_session *s, u32 ack)
 	struct rtable *rt;
 	__be32 saddr = 0;
 	enum egre_stat why;
-	bool use_cache;
 	u8 tos;
 
-	tos = egre_fixed_tos(s, &use_cache);
-	rt = egre_route(s, tos, &saddr, use_cache);
+	rt = egre_route_fixed(s, &tos, &saddr);
 	if (IS_ERR(rt)) {
 		why = EGRE_STAT_TX_NO_ROUTE;
 		goto fail;
