@@ -101,6 +101,32 @@ dev_of()	# the sending-side device of a tunnel type, in bench-a
 	esac
 }
 
+rx_dev_of()	# the receiving-side device of a tunnel type, in bench-b
+{
+	case $1 in
+	veth) echo veth0 ;;
+	ip_gre) echo gre1 ;;
+	ip_gre_seq) echo gre2 ;;
+	pptp) echo "${ppp_b:-}" ;;
+	egre) echo e0 ;;
+	esac
+}
+
+# rx_packets TUNNEL: packets the tunnel's device in bench-b has handed to
+# the stack so far (empty if it has no such device)
+rx_packets()
+{
+	local d
+	d=$(rx_dev_of "$1")
+	[ -n "$d" ] || return 0
+	ip -n "$B" -s -o link show dev "$d" 2>/dev/null | awk '{
+		for (i = 1; i <= NF; i++)
+			if ($i == "RX:") {
+				while (i <= NF && $i != "\\") i++
+				print $(i + 2); exit
+			} }'
+}
+
 reachable()	# ADDR: ping through from bench-a, a few seconds at most
 {
 	local i
@@ -420,7 +446,7 @@ gso_for()	# NETEM ARGS -> on|off
 # measure REP COND TEST TUNNEL
 measure()
 {
-	local rep=$1 cond=$2 test=$3 tun=$4 dst file args rc start
+	local rep=$1 cond=$2 test=$3 tun=$4 dst file args rc start rx0='' rx=''
 	dst=$(peer_of "$tun")
 	file=raw/$rep-$cond-$test-$tun.json
 	case $test in
@@ -429,14 +455,21 @@ measure()
 	udp) args=(-u -l 64 -b 0) ;;
 	*) die "unknown test '$test' (tcp tcp4 udp)" ;;
 	esac
+	# UDP: also what the receiving tunnel device delivered, before the
+	# socket (the flood outruns the receiving iperf3 in every tunnel)
+	[ "$test" = udp ] && rx0=$(rx_packets "$tun")
 	start=$EPOCHREALTIME
 	timeout $((secs + 30)) iperf3 -c "$dst" -t "$secs" -A 0 -J --connect-timeout 5000 \
 		"${args[@]}" >"$out/$file" 2>"$out/$file.err"
 	rc=$?
 	start=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d.%03d\n' "$rep" "$cond" "$test" \
-		"$tun" "$file" "$rc" "$cur_gso" $((start / 1000)) $((start % 1000)) \
-		>>"$out/runs.tsv"
+	if [ -n "$rx0" ]; then
+		rx=$(rx_packets "$tun")
+		[ -n "$rx" ] && rx=$((rx - rx0))
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d.%03d\t%s\n' "$rep" "$cond" \
+		"$test" "$tun" "$file" "$rc" "$cur_gso" $((start / 1000)) \
+		$((start % 1000)) "$rx" >>"$out/runs.tsv"
 	log "$(printf 'rep %s %-8s %-4s %-6s rc=%s %5d ms' "$rep" "$cond" "$test" "$tun" "$rc" "$start")"
 	if [ $rc -ne 0 ]; then
 		log "$(head -c 300 "$out/$file.err") $(grep -o '"error":.*' "$out/$file" | head -c 300)"

@@ -27,6 +27,7 @@ TESTS = {
     "tcp": "TCP, 1 stream, Mbit/s",
     "tcp4": "TCP, 4 streams, Mbit/s",
     "udp": "UDP 64 B, received kpps",
+    "udp_dev": "UDP 64 B, delivered by the tunnel, kpps",
 }
 
 
@@ -39,11 +40,15 @@ def load(outdir):
     runs = []
     with open(os.path.join(outdir, "runs.tsv")) as f:
         for line in f:
-            rep, cond, test, tun, path, rc, gso, wall = \
-                line.rstrip("\n").split("\t")
+            f9 = line.rstrip("\n").split("\t")
+            rep, cond, test, tun, path, rc, gso, wall = f9[:8]
+            # the 9th field (newer runs): packets the receiving tunnel
+            # device delivered during a UDP measurement
+            rx = f9[8] if len(f9) > 8 and f9[8] else None
             runs.append(dict(rep=rep, cond=cond, test=test, tun=tun,
                              path=os.path.join(outdir, path), rc=int(rc),
-                             gso=gso, wall=float(wall)))
+                             gso=gso, wall=float(wall),
+                             rx=int(rx) if rx else None))
     return meta, runs
 
 
@@ -145,6 +150,8 @@ def main():
             conds.append(r["cond"])
         if r["test"] not in tests:
             tests.append(r["test"])
+    if any(r["test"] == "udp" and r["rx"] is not None for r in runs):
+        tests.append("udp_dev")
     tests.sort(key=lambda t: list(TESTS).index(t) if t in TESTS else 99)
 
     cell, extra, gso, failed = {}, {}, {}, []
@@ -156,6 +163,11 @@ def main():
             continue
         cell.setdefault(key, []).append(m[0])
         extra.setdefault(key, []).append(m[1:])
+        if r["test"] == "udp" and r["rx"] is not None:
+            secs = float(meta.get("seconds", "0") or 0)
+            if secs > 0:
+                cell.setdefault((r["cond"], "udp_dev", r["tun"]), []) \
+                    .append(r["rx"] / secs / 1000)
         gso.setdefault(r["cond"], set()).add(r["gso"])
 
     out = []
@@ -201,6 +213,8 @@ def main():
     out.append("|---|---|" + "---:|" * len(TUNNELS))
     for c in conds:
         for t in tests:
+            if t == "udp_dev":
+                continue
             row = [c, t]
             for k, _ in TUNNELS:
                 ex = extra.get((c, t, k))
