@@ -668,10 +668,11 @@ scale_memory()
 		sleep 2
 		sync; echo 3 >/proc/sys/vm/drop_caches
 		read -r u2 s2 p2 <<<"$(mem_used)"
-		printf 'memory\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$n" \
-			"$tc" "$td" $(((u1 - u0) * 1024 / n)) $(((s1 - s0) * 1024 / n)) \
-			$(((p1 - p0) * 1024 / n)) $((u2 - u0)) $((s2 - s0)) >>"$out/scale.tsv"
-		log "memory round $round: $n $kind devices created in $tc ms, deleted in $td ms; per device $(((u1 - u0) * 1024 / n)) B used, $(((s1 - s0) * 1024 / n)) B slab, $(((p1 - p0) * 1024 / n)) B percpu; after deletion $((u2 - u0)) kB used, $((s2 - s0)) kB slab above the start"
+		printf 'memory\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" \
+			"$n" "$tc" "$td" $(((u1 - u0) * 1024 / n)) $(((s1 - s0) * 1024 / n)) \
+			$(((p1 - p0) * 1024 / n)) $((u2 - u0)) $((s2 - s0)) $((p2 - p0)) \
+			>>"$out/scale.tsv"
+		log "memory round $round: $n $kind devices created in $tc ms, deleted in $td ms; per device $(((u1 - u0) * 1024 / n)) B used, $(((s1 - s0) * 1024 / n)) B slab, $(((p1 - p0) * 1024 / n)) B percpu; after deletion $((u2 - u0)) kB used, $((s2 - s0)) kB slab, $((p2 - p0)) kB percpu above the start"
 	done
 	td=$(scale_del_each $B 200)
 	printf 'delete_each\t200\t%s\n' "$td" >>"$out/scale.tsv"

@@ -124,10 +124,12 @@ def scale_report(outdir, conds, tests, cell, extra):
     out.append("")
     out.append("| round | devices | count | create, ms | delete, ms | "
                "B/device used | B/device slab | B/device percpu | "
-               "kB used after delete | kB slab after delete |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+               "kB used after delete | kB slab after delete | "
+               "kB percpu after delete |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in mem:
-        out.append("| " + " | ".join(m) + " |")
+        # runs before the percpu column have one field less
+        out.append("| " + " | ".join(m + ["-"] * (11 - len(m))) + " |")
     out.append("")
     out.append("Used = MemTotal - MemAvailable; slab and percpu from "
                "/proc/meminfo. Each round creates the devices in one "
