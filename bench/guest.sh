@@ -89,26 +89,17 @@ peer_of()
 	esac
 }
 
-dev_of()	# the sending-side device of a tunnel type, in bench-a
+dev_of()	# TUNNEL [a|b]: a tunnel type's device in bench-a (the sending
+		# side, default) or bench-b; empty if not known
 {
+	local side=${2:-a}
 	case $1 in
 	veth) echo veth0 ;;
 	ip_gre) echo gre1 ;;
 	ip_gre_seq) echo gre2 ;;
-	pptp) echo "${ppp_a:-}" ;;
+	pptp) [ "$side" = a ] && echo "${ppp_a:-}" || echo "${ppp_b:-}" ;;
 	egre) echo e0 ;;
-	*-ppp) echo "${pppd_dev:-}" ;;
-	esac
-}
-
-rx_dev_of()	# the receiving-side device of a tunnel type, in bench-b
-{
-	case $1 in
-	veth) echo veth0 ;;
-	ip_gre) echo gre1 ;;
-	ip_gre_seq) echo gre2 ;;
-	pptp) echo "${ppp_b:-}" ;;
-	egre) echo e0 ;;
+	*-ppp) [ "$side" = a ] && echo "${pppd_dev:-}" ;;
 	esac
 }
 
@@ -117,7 +108,7 @@ rx_dev_of()	# the receiving-side device of a tunnel type, in bench-b
 rx_packets()
 {
 	local d
-	d=$(rx_dev_of "$1")
+	d=$(dev_of "$1" b)
 	[ -n "$d" ] || return 0
 	ip -n "$B" -s -o link show dev "$d" 2>/dev/null | awk '{
 		for (i = 1; i <= NF; i++)

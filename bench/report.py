@@ -40,11 +40,11 @@ def load(outdir):
     runs = []
     with open(os.path.join(outdir, "runs.tsv")) as f:
         for line in f:
-            f9 = line.rstrip("\n").split("\t")
-            rep, cond, test, tun, path, rc, gso, wall = f9[:8]
+            fields = line.rstrip("\n").split("\t")
+            rep, cond, test, tun, path, rc, gso, wall = fields[:8]
             # the 9th field (newer runs): packets the receiving tunnel
             # device delivered during a UDP measurement
-            rx = f9[8] if len(f9) > 8 and f9[8] else None
+            rx = fields[8] if len(fields) > 8 and fields[8] else None
             runs.append(dict(rep=rep, cond=cond, test=test, tun=tun,
                              path=os.path.join(outdir, path), rc=int(rc),
                              gso=gso, wall=float(wall),
